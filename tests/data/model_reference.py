@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""tests/data/model_reference.py: MODEL.md's formulas written again, independently
+of src/, to produce the expected values pinned in tests/test_model.c.
+
+Run: python3 tests/data/model_reference.py   (prints C initialisers)"""
+import math
+
+
+def model(p):
+    V, I, f, mu = p["valuation_usd"], p["investment_usd"], p["chip_share"], p["chip_markup"]
+    A, D0, al, W = p["die_area_mm2"], p["defect_density_per_cm2"], p["yield_alpha"], p["wafer_price_usd"]
+    d, e, nd, Cp = p["wafer_diameter_mm"], p["edge_exclusion_mm"], p["dies_per_chip"], p["package_cost_usd"]
+    Pa, Fa, Cg, m = p["chip_power_kw"], p["chip_flops"], p["gpu_cost_usd"], p["gpu_margin"]
+    Pg, Fg, ks, L = p["gpu_power_kw"], p["gpu_flops"], p["server_power_factor"], p["load_factor"]
+    PUE, pe, U, T = p["pue"], p["electricity_usd_per_mwh"], p["mfu"], p["depreciation_years"]
+    Bq, s, R, Tc = p["burn_usd_per_quarter"], p["cash_return_share"], p["cloud_contract_usd"], p["contract_years"]
+    mc, r, H, g = p["cloud_margin"], p["discount_rate"], p["horizon_years"], p["valuation_growth"]
+    h = 8766.0
+    G = math.pi * (d - 2 * e) ** 2 / (4 * A) - math.pi * (d - 2 * e) / math.sqrt(2 * A)
+    Y = (1 + D0 * A / 100 / al) ** (-al)
+    Cdie = W / (G * Y)
+    Cchip = nd * Cdie + Cp
+    N = f * I / (mu * Cchip)
+    P = N * Pa * ks * PUE / 1000
+    E = P * L * h * pe
+    F = N * Fa * U * T * 3.15576e7
+    ca = (mu * Cchip / (T * h) + Pa * ks * PUE * L * pe / 1000) / (Fa * U / 1e15)
+    cg = (Cg / (1 - m) / (T * h) + Pg * ks * PUE * L * pe / 1000) / (Fg * U / 1e15)
+    S = (cg - ca) * F / 3.6e18
+    sigma = I / V
+    Q = (1 - f) * I / Bq
+    CFR = f + s * (1 - f)
+    flows = {0: -(1 - f) * I - f * I / mu}
+    for t in range(1, int(Tc) + 1):
+        flows[t] = flows.get(t, 0.0) + mc * R / Tc
+    flows[int(H)] = flows.get(int(H), 0.0) + sigma * V * (1 + g) ** H
+
+    def npv(x):
+        return sum(cf / (1 + x) ** t for t, cf in flows.items())
+
+    lo, hi = -0.99, 10.0
+    if (npv(lo) > 0) == (npv(hi) > 0):
+        irr = float("nan")
+    else:
+        for _ in range(300):  # plain bisection, nothing shared with the C solver
+            mid = 0.5 * (lo + hi)
+            if (npv(mid) > 0) == (npv(lo) > 0):
+                lo = mid
+            else:
+                hi = mid
+        irr = 0.5 * (lo + hi)
+    return [G, Y, Cdie, Cchip, N, P, E, F, ca, cg, S, sigma, Q, CFR, npv(r), irr]
+
+
+DEFAULTS = dict(valuation_usd=5.5e11, investment_usd=1.0e10, chip_share=0.5, chip_markup=1.5,
+                die_area_mm2=650, defect_density_per_cm2=0.10, yield_alpha=1.0, wafer_price_usd=20000,
+                wafer_diameter_mm=300, edge_exclusion_mm=3, dies_per_chip=2, package_cost_usd=3800,
+                chip_power_kw=1.0, chip_flops=2.517e15, gpu_cost_usd=6400, gpu_margin=0.75,
+                gpu_power_kw=1.2, gpu_flops=4.5e15, server_power_factor=1.6, load_factor=0.75,
+                pue=1.15, electricity_usd_per_mwh=80, mfu=0.38, depreciation_years=5,
+                burn_usd_per_quarter=1.2e10, cash_return_share=0.5, cloud_contract_usd=3.8e10,
+                contract_years=7, cloud_margin=0.30, discount_rate=0.10, horizon_years=5,
+                valuation_growth=0.0)
+
+if __name__ == "__main__":
+    cases = {"defaults": {}, "share0": {"chip_share": 0.0}, "share1": {"chip_share": 1.0},
+             "noroot": {"cloud_contract_usd": 0.0, "valuation_growth": -0.999, "horizon_years": 1}}
+    for name, over in cases.items():
+        p = dict(DEFAULTS)
+        p.update(over)
+        print("/* %s */ {%s}," % (name, ", ".join(repr(v) if not math.isnan(v) else "NAN" for v in model(p))))
