@@ -262,7 +262,7 @@ static int es_parse_double(const char *s, double *x)
 }
 
 /* A whole number in [lo, hi], written as digits or as a number like 1e6. */
-static int es_parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+int es_parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 {
     if (!*s)
         return -1;

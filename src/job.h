@@ -68,6 +68,9 @@ const char *es_design_name(es_design_kind d);
 const char *es_store_name(es_store_kind s);
 int es_store_find(const char *name);
 
+/* A whole number in [lo, hi], as digits or as a decimal like 1e6.  0 or -1. */
+int es_parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
+
 /* 64-bit FNV-1a fingerprint of what fixes a run's values: model, job and
  * scenario text, seed, design, samples and chunk. */
 uint64_t es_job_fingerprint(const es_job *job);

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# tests/mpi/cli.sh: exit codes and "no damage": a bad job creates nothing, an
+# existing output is never overwritten without --force, a missing folder is
+# an I/O error before anything is created.
+. "$(dirname "$0")/lib.sh"
+smoke=$ES_SRC/jobs/smoke.ini
+expect_rc() { # expect_rc WANT LABEL cmd...
+    local want=$1 label=$2; shift 2
+    "$@" >"$ES_TMP/out.log" 2>"$ES_TMP/err.log"
+    local rc=$?
+    if [ "$rc" -eq "$want" ]; then ok "$label (exit $rc)"; else bad "$label: exit $rc, expected $want"; cat "$ES_TMP/err.log"; fi
+}
+expect_rc 0 "--help" "$ES_BIN" --help
+grep -q -- "--samples" "$ES_TMP/out.log" && ok "--help lists options" || bad "--help text"
+expect_rc 0 "--version" "$ES_BIN" --version
+grep -q "^econsweep [0-9]" "$ES_TMP/out.log" && ok "version line" || bad "version line"
+expect_rc 1 "no command" "$ES_BIN"
+expect_rc 1 "unknown command" "$ES_BIN" frobnicate
+expect_rc 1 "unknown option" run_np 1 run "$smoke" --frob
+expect_rc 1 "--samples 0" run_np 1 run "$smoke" --samples 0
+expect_rc 1 "--store bad" run_np 2 run "$smoke" --store some
+grep -c "expected all, outputs or summary" "$ES_TMP/err.log" | grep -qx 1 && ok "usage error printed once on 2 ranks" || bad "usage error count"
+
+# check
+expect_rc 0 "check smoke" "$ES_BIN" check "$smoke"
+grep -q "valuation_usd .*lognormal" "$ES_TMP/out.log" && ok "check prints distributions" || bad "check plan"
+printf '[sweep]\nsamples = 10\n[mfu]\ndist = normal\nmean = 0.4\nsd = 0.1\n' >"$ES_TMP/bad.ini"
+expect_rc 2 "check bad job" "$ES_BIN" check "$ES_TMP/bad.ini"
+grep -q "bad.ini:4: \[mfu\] dist: normal can give mfu = -inf, but mfu must be > 0" "$ES_TMP/err.log" && ok "check names file:line" || { bad "check message"; cat "$ES_TMP/err.log"; }
+
+# run: a bad job creates nothing
+expect_rc 2 "run bad job" run_np 2 run "$ES_TMP/bad.ini" -o "$ES_TMP/never.h5"
+[ ! -e "$ES_TMP/never.h5" ] && ok "bad job: no output created" || bad "bad job left a file"
+expect_rc 2 "run missing job" run_np 1 run "$ES_TMP/nope.ini" -o "$ES_TMP/never.h5"
+grep -q "nope.ini: cannot open" "$ES_TMP/err.log" && ok "missing job named" || bad "missing job message"
+
+# run: refuse to overwrite
+expect_rc 0 "first run" run_np 2 run "$smoke" -o "$ES_TMP/a.h5" --samples 1000
+sum1=$(md5sum <"$ES_TMP/a.h5")
+expect_rc 1 "second run refuses" run_np 2 run "$smoke" -o "$ES_TMP/a.h5" --samples 2000
+grep -q "refusing to overwrite" "$ES_TMP/err.log" && ok "refusal explained" || bad "refusal message"
+[ "$(md5sum <"$ES_TMP/a.h5")" = "$sum1" ] && ok "existing output untouched" || bad "existing output changed"
+expect_rc 0 "--force replaces" run_np 2 run "$smoke" -o "$ES_TMP/a.h5" --samples 2000 --force
+[ "$(h5attr "$ES_TMP/a.h5" samples)" = 2000 ] && ok "forced file holds the new run" || bad "forced file"
+
+# run: a missing folder is an I/O error, nothing created
+expect_rc 3 "missing folder" run_np 2 run "$smoke" -o "$ES_TMP/no/such/dir/x.h5"
+grep -q "folder $ES_TMP/no/such/dir does not exist" "$ES_TMP/err.log" && ok "folder named" || bad "folder message"
+
+# overrides land in the file
+expect_rc 0 "overrides" run_np 1 run "$smoke" -o "$ES_TMP/o.h5" --samples 777 --seed 5 --store outputs
+[ "$(h5attr "$ES_TMP/o.h5" samples)" = 777 ] && [ "$(h5attr "$ES_TMP/o.h5" seed)" = 5 ] && ok "samples and seed overridden" || bad "overrides"
+h5dump -pH "$ES_TMP/o.h5" /inputs/mfu >/dev/null 2>&1 && bad "store outputs kept input rows" || ok "store outputs drops input rows"
+expect_rc 0 "store summary" run_np 2 run "$smoke" -o "$ES_TMP/s.h5" --store summary
+h5dump -pH "$ES_TMP/s.h5" /sample >/dev/null 2>&1 && bad "store summary kept rows" || ok "store summary has no rows"
+h5dump -a /summary/mfu/mean "$ES_TMP/s.h5" >/dev/null 2>&1 && ok "store summary has summaries" || bad "summary missing"
+finish
