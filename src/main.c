@@ -31,6 +31,7 @@ int main(int argc, char **argv)
         return rc;
     }
     /* `run`: under mpirun every rank gets here; only rank 0 speaks */
+    es_sweep_install_signals(); /* a warning signal during start-up is not lost */
     MPI_Init(&argc, &argv);
     int rank;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);

@@ -39,7 +39,7 @@ static volatile sig_atomic_t es_stop_signal = 0;
 
 static void es_on_signal(int sig) { es_stop_signal = sig; }
 
-static void es_install_signals(void)
+void es_sweep_install_signals(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -457,7 +457,7 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
     int rank, size;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
-    es_install_signals();
+    es_sweep_install_signals();
     double t0 = MPI_Wtime();
 
     es_job job;

@@ -27,6 +27,10 @@ typedef struct {
     int force;     /* --force */
 } es_run_opts;
 
+/* SIGTERM, SIGINT and SIGUSR1 set a flag the sweep checks at chunk
+ * boundaries.  main installs them before MPI_Init; es_sweep_run again. */
+void es_sweep_install_signals(void);
+
 /* Runs the job on every rank of comm; returns the exit code (same on all ranks). */
 int es_sweep_run(MPI_Comm comm, const es_run_opts *o);
 
