@@ -131,7 +131,7 @@ static char *es_ini_reader(char *str, int num, void *stream)
     }
     if (len + 1 > (size_t)num) {
         es_err(ini->errs, ini->file, ini->line,
-               "the line is longer than %d characters; expected a shorter line", num - 3);
+               "the line is longer than %d characters; expected a shorter line", num - 2);
         str[0] = '\0';
         return str;
     }
