@@ -427,14 +427,17 @@ int es_store_write_epoch(es_store *st, const es_epoch *ep)
     if (job->store != ES_STORE_SUMMARY) {
         if (es_write_rows(st, st->sample, H5T_NATIVE_UINT64, ep->sample, ep, "/sample"))
             return -1;
-        for (size_t k = 0; k < job->n_unc && job->store == ES_STORE_ALL; k++)
-            if (es_write_rows(st, st->unc[k], H5T_NATIVE_DOUBLE, ep->unc + k * col, ep,
-                              job->model->inputs[job->unc[k]].name))
+        char path[128];
+        for (size_t k = 0; k < job->n_unc && job->store == ES_STORE_ALL; k++) {
+            snprintf(path, sizeof path, "/inputs/%s", job->model->inputs[job->unc[k]].name);
+            if (es_write_rows(st, st->unc[k], H5T_NATIVE_DOUBLE, ep->unc + k * col, ep, path))
                 return -1;
-        for (size_t j = 0; j < job->model->n_outputs; j++)
-            if (es_write_rows(st, st->out[j], H5T_NATIVE_DOUBLE, ep->out + j * col, ep,
-                              job->model->outputs[j].name))
+        }
+        for (size_t j = 0; j < job->model->n_outputs; j++) {
+            snprintf(path, sizeof path, "/outputs/%s", job->model->outputs[j].name);
+            if (es_write_rows(st, st->out[j], H5T_NATIVE_DOUBLE, ep->out + j * col, ep, path))
                 return -1;
+        }
     }
     /* state after rows: a chunk marked done has its rows on disk */
     size_t nrow = ep->n ? ep->n : 1;
@@ -509,7 +512,12 @@ int es_store_finish(es_store *st, const es_acc *acc, uint64_t checksum, uint64_t
     snprintf(cs, sizeof cs, "%016llx", (unsigned long long)checksum);
     es_utc_now(fin, sizeof fin);
     /* every rank must write the same value: rank 0's clock decides */
-    MPI_Bcast(fin, sizeof fin, MPI_CHAR, 0, st->comm);
+    int mrc = MPI_Bcast(fin, sizeof fin, MPI_CHAR, 0, st->comm);
+    if (mrc != MPI_SUCCESS) {
+        fprintf(stderr, "econsweep: rank %d: MPI call MPI_Bcast of finished_utc failed (%d)\n",
+                st->rank, mrc);
+        return -1;
+    }
     if (es_attr_str_set(st, st->file, "checksum", cs) ||
         es_attr_u64(st, st->file, "samples_done", samples_done) ||
         es_attr_str_set(st, st->file, "finished_utc", fin) ||

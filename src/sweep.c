@@ -35,6 +35,28 @@
 #define ES_REPLY_STOP (-3)
 #define ES_EPOCH_BYTES ((size_t)64 << 20) /* row buffer per rank */
 
+/* MPI calls return their errors (MPI_ERRORS_RETURN is set on the
+ * communicator); a failure is reported with the call, the place and the rank,
+ * and the job is aborted with exit code 3, since the other ranks may be
+ * waiting in a collective call that will never complete. */
+static void es_mpi_fail(MPI_Comm comm, const char *call, int rc, int line)
+{
+    char msg[MPI_MAX_ERROR_STRING];
+    int len = 0, rank = -1;
+    MPI_Error_string(rc, msg, &len);
+    MPI_Comm_rank(comm, &rank);
+    fprintf(stderr, "econsweep: rank %d: MPI call %s failed (src/sweep.c:%d): %s\n", rank, call,
+            line, msg);
+    MPI_Abort(comm, ES_EXIT_IO);
+}
+
+#define ES_MPI(call)                                                                               \
+    do {                                                                                           \
+        int es_mpi_rc_ = (call);                                                                   \
+        if (es_mpi_rc_ != MPI_SUCCESS)                                                             \
+            es_mpi_fail(comm, #call, es_mpi_rc_, __LINE__);                                        \
+    } while (0)
+
 static volatile sig_atomic_t es_stop_signal = 0;
 
 static void es_on_signal(int sig) { es_stop_signal = sig; }
@@ -82,13 +104,13 @@ static void es_bcast_str(MPI_Comm comm, char **s)
     int rank;
     MPI_Comm_rank(comm, &rank);
     unsigned long long n = rank == 0 ? strlen(*s) + 1 : 0;
-    MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, comm);
+    ES_MPI(MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, comm));
     if (rank != 0) {
         *s = malloc(n);
         if (!*s)
             MPI_Abort(comm, ES_EXIT_IO);
     }
-    MPI_Bcast(*s, (int)n, MPI_CHAR, 0, comm);
+    ES_MPI(MPI_Bcast(*s, (int)n, MPI_CHAR, 0, comm));
 }
 
 /* Rank 0 reads and checks the files; the others parse rank 0's text, so all
@@ -108,7 +130,7 @@ static int es_load_everywhere(MPI_Comm comm, const char *path, es_job *job)
             status = ES_EXIT_BADJOB;
         }
     }
-    MPI_Bcast(&status, 1, MPI_INT, 0, comm);
+    ES_MPI(MPI_Bcast(&status, 1, MPI_INT, 0, comm));
     if (status)
         return status;
     char *jt = rank == 0 ? job->job_text : NULL, *st = rank == 0 ? job->scenario_text : NULL;
@@ -277,7 +299,7 @@ static int es_epoch_end(MPI_Comm comm, es_store *st, es_worker *w, es_merge *mg)
         return -1;
     es_epoch *ep = &w->ep;
     int n = (int)ep->n;
-    MPI_Gather(&n, 1, MPI_INT, mg->counts, 1, MPI_INT, 0, comm);
+    ES_MPI(MPI_Gather(&n, 1, MPI_INT, mg->counts, 1, MPI_INT, 0, comm));
     int total = 0;
     if (rank == 0)
         for (int r = 0; r < size; r++) {
@@ -291,14 +313,14 @@ static int es_epoch_end(MPI_Comm comm, es_store *st, es_worker *w, es_merge *mg)
         fprintf(stderr, "econsweep: rank 0: out of memory merging an epoch\n");
         MPI_Abort(comm, ES_EXIT_IO);
     }
-    MPI_Gatherv(ep->id, n, MPI_UINT64_T, ids, mg->counts, mg->displs, MPI_UINT64_T, 0, comm);
+    ES_MPI(MPI_Gatherv(ep->id, n, MPI_UINT64_T, ids, mg->counts, mg->displs, MPI_UINT64_T, 0, comm));
     int bytes = (int)(w->nvars * sizeof(es_acc));
     if (rank == 0)
         for (int r = 0; r < size; r++) {
             mg->counts[r] *= bytes;
             mg->displs[r] *= bytes;
         }
-    MPI_Gatherv(ep->acc, n * bytes, MPI_BYTE, accs, mg->counts, mg->displs, MPI_BYTE, 0, comm);
+    ES_MPI(MPI_Gatherv(ep->acc, n * bytes, MPI_BYTE, accs, mg->counts, mg->displs, MPI_BYTE, 0, comm));
     if (rank == 0) {
         /* the epoch's chunks are exactly merged .. merged+total-1 */
         es_acc **byid = malloc((size_t)(total ? total : 1) * sizeof(es_acc *));
@@ -429,7 +451,7 @@ static void es_serve_one(MPI_Comm comm, es_dispatch *d, int source)
 {
     uint64_t req[2];
     MPI_Status s;
-    MPI_Recv(req, 2, MPI_UINT64_T, source, ES_TAG_REQ, comm, &s);
+    ES_MPI(MPI_Recv(req, 2, MPI_UINT64_T, source, ES_TAG_REQ, comm, &s));
     int r = s.MPI_SOURCE;
     d->completed[r] = req[0];
     if (req[1])
@@ -439,14 +461,14 @@ static void es_serve_one(MPI_Comm comm, es_dispatch *d, int source)
         d->told[r] = 1;
         d->ntold++;
     }
-    MPI_Send(&reply, 1, MPI_LONG_LONG, r, ES_TAG_REPLY, comm);
+    ES_MPI(MPI_Send(&reply, 1, MPI_LONG_LONG, r, ES_TAG_REPLY, comm));
 }
 
 static void es_serve_pending(MPI_Comm comm, es_dispatch *d)
 {
     int flag = 1;
     while (flag) {
-        MPI_Iprobe(MPI_ANY_SOURCE, ES_TAG_REQ, comm, &flag, MPI_STATUS_IGNORE);
+        ES_MPI(MPI_Iprobe(MPI_ANY_SOURCE, ES_TAG_REQ, comm, &flag, MPI_STATUS_IGNORE));
         if (flag)
             es_serve_one(comm, d, MPI_ANY_SOURCE);
     }
@@ -458,6 +480,7 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
     es_sweep_install_signals();
+    MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN);
     double t0 = MPI_Wtime();
 
     es_job job;
@@ -475,7 +498,7 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
     int status = 0;
     if (rank == 0)
         status = es_preflight(out, o->force);
-    MPI_Bcast(&status, 1, MPI_INT, 0, comm);
+    ES_MPI(MPI_Bcast(&status, 1, MPI_INT, 0, comm));
     if (status) {
         es_job_free(&job);
         return status;
@@ -494,13 +517,13 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
         info.ranks = size;
         info.fingerprint = es_job_fingerprint(&job);
     }
-    MPI_Bcast(&info, (int)sizeof info, MPI_BYTE, 0, comm);
+    ES_MPI(MPI_Bcast(&info, (int)sizeof info, MPI_BYTE, 0, comm));
 
     es_worker w;
     char err[256];
     int bad = es_worker_init(&w, &job, err, sizeof err) != 0;
     int anybad = 0;
-    MPI_Allreduce(&bad, &anybad, 1, MPI_INT, MPI_MAX, comm);
+    ES_MPI(MPI_Allreduce(&bad, &anybad, 1, MPI_INT, MPI_MAX, comm));
     if (anybad) {
         if (bad)
             fprintf(stderr, "econsweep: rank %d: %s\n", rank, err);
@@ -580,18 +603,18 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
         for (;;) {
             req[0] = w.completed;
             req[1] = es_stop_signal != 0;
-            MPI_Send(req, 2, MPI_UINT64_T, 0, ES_TAG_REQ, comm);
-            MPI_Recv(&reply, 1, MPI_LONG_LONG, 0, ES_TAG_REPLY, comm, MPI_STATUS_IGNORE);
+            ES_MPI(MPI_Send(req, 2, MPI_UINT64_T, 0, ES_TAG_REQ, comm));
+            ES_MPI(MPI_Recv(&reply, 1, MPI_LONG_LONG, 0, ES_TAG_REPLY, comm, MPI_STATUS_IGNORE));
             /* keep one request open while computing */
             while (reply >= 0) {
                 req[0] = w.completed;
                 req[1] = es_stop_signal != 0;
-                MPI_Send(req, 2, MPI_UINT64_T, 0, ES_TAG_REQ, comm);
+                ES_MPI(MPI_Send(req, 2, MPI_UINT64_T, 0, ES_TAG_REQ, comm));
                 if (es_compute_chunk(&w, (uint64_t)reply)) {
                     fprintf(stderr, "econsweep: rank %d: model evaluation out of memory\n", rank);
                     MPI_Abort(comm, ES_EXIT_IO);
                 }
-                MPI_Recv(&reply, 1, MPI_LONG_LONG, 0, ES_TAG_REPLY, comm, MPI_STATUS_IGNORE);
+                ES_MPI(MPI_Recv(&reply, 1, MPI_LONG_LONG, 0, ES_TAG_REPLY, comm, MPI_STATUS_IGNORE));
             }
             if (es_epoch_end(comm, st, &w, &mg))
                 MPI_Abort(comm, ES_EXIT_IO);
@@ -603,10 +626,10 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
     }
 
     /* summaries: rank 0's merge, the same bytes on every rank */
-    MPI_Bcast(mg.total, (int)(w.nvars * sizeof(es_acc)), MPI_BYTE, 0, comm);
+    ES_MPI(MPI_Bcast(mg.total, (int)(w.nvars * sizeof(es_acc)), MPI_BYTE, 0, comm));
     uint64_t checksum = 0, done = 0, mine = w.completed;
-    MPI_Allreduce(&w.checksum, &checksum, 1, MPI_UINT64_T, MPI_SUM, comm);
-    MPI_Allreduce(&mine, &done, 1, MPI_UINT64_T, MPI_SUM, comm);
+    ES_MPI(MPI_Allreduce(&w.checksum, &checksum, 1, MPI_UINT64_T, MPI_SUM, comm));
+    ES_MPI(MPI_Allreduce(&mine, &done, 1, MPI_UINT64_T, MPI_SUM, comm));
     int complete = !stopped && done == job.samples;
     if (es_store_finish(st, mg.total, checksum, done, complete) || es_store_close(st))
         MPI_Abort(comm, ES_EXIT_IO);

@@ -54,4 +54,13 @@ h5dump -pH "$ES_TMP/o.h5" /inputs/mfu >/dev/null 2>&1 && bad "store outputs kept
 expect_rc 0 "store summary" run_np 2 run "$smoke" -o "$ES_TMP/s.h5" --store summary
 h5dump -pH "$ES_TMP/s.h5" /sample >/dev/null 2>&1 && bad "store summary kept rows" || ok "store summary has no rows"
 h5dump -a /summary/mfu/mean "$ES_TMP/s.h5" >/dev/null 2>&1 && ok "store summary has summaries" || bad "summary missing"
+
+# progress lines (interval shortened for the test) and one closing line, from rank 0 only
+ECONSWEEP_PROGRESS_SECONDS=0.2 run_np 3 run "$ES_SRC/jobs/openai_amazon.ini" -o "$ES_TMP/p.h5" \
+    --samples 300000 --store summary 2>"$ES_TMP/p.log"
+grep -Eq '^econsweep: progress [0-9]+/300000 samples \([0-9.]+%\), [0-9]+ samples/s, ETA [0-9]+:[0-9]{2}:[0-9]{2}$' "$ES_TMP/p.log" \
+    && ok "progress lines" || { bad "progress lines"; cat "$ES_TMP/p.log"; }
+[ "$(grep -c '^econsweep: done 300000 samples in' "$ES_TMP/p.log")" = 1 ] && ok "one closing line" || bad "closing lines"
+grep -Eq 'samples/s total, [0-9]+ samples/s per rank \(3 ranks\), checksum [0-9a-f]{16}' "$ES_TMP/p.log" \
+    && ok "closing line: rate total, per rank, checksum" || bad "closing line format"
 finish
