@@ -26,13 +26,11 @@ static int fuzz_reader(const char *path, char **text, size_t *len, char *err, si
     const char *s = is_job ? f->job : f->scen;
     size_t n = is_job ? f->job_len : f->scen_len;
     if (!s) {
-        if (errlen)
-            err[0] = '\0';
+        if (errlen) err[0] = '\0';
         return -1;
     }
     *text = malloc(n + 1);
-    if (!*text)
-        return -1;
+    if (!*text) return -1;
     memcpy(*text, s, n);
     (*text)[n] = '\0';
     *len = n;
@@ -52,8 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     es_job job;
     char err[2048];
-    if (es_job_load_with(&job, "fuzz/job.ini", fuzz_reader, &f, err, sizeof err) != 0)
-        return 0;
+    if (es_job_load_with(&job, "fuzz/job.ini", fuzz_reader, &f, err, sizeof err) != 0) return 0;
     es_design d;
     if (es_design_init(&d, &job, err, sizeof err) == 0) {
         enum { n = 4 };

@@ -44,8 +44,7 @@ int es_cli_parse(int argc, char **argv, es_cli *cli, char *err, size_t errlen)
 {
     memset(cli, 0, sizeof *cli);
     cli->run.store = -1;
-    if (argc < 2)
-        return es_usage_err(err, errlen, "%s", "no command given");
+    if (argc < 2) return es_usage_err(err, errlen, "%s", "no command given");
     const char *c = argv[1];
     if (!strcmp(c, "--help") || !strcmp(c, "-h") || !strcmp(c, "help")) {
         cli->cmd = ES_CMD_HELP;
@@ -58,7 +57,8 @@ int es_cli_parse(int argc, char **argv, es_cli *cli, char *err, size_t errlen)
     if (!strcmp(c, "check")) {
         cli->cmd = ES_CMD_CHECK;
         if (argc != 3 || argv[2][0] == '-')
-            return es_usage_err(err, errlen, "%s", "check takes one job file: econsweep check JOB.ini");
+            return es_usage_err(err, errlen, "%s",
+                                "check takes one job file: econsweep check JOB.ini");
         cli->path = argv[2];
         return 0;
     }
@@ -77,29 +77,26 @@ int es_cli_parse(int argc, char **argv, es_cli *cli, char *err, size_t errlen)
             return es_usage_err(err, errlen, "%s is not available in this version of econsweep", a);
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--samples") ||
                    !strcmp(a, "--seed") || !strcmp(a, "--store")) {
-            if (!val)
-                return es_usage_err(err, errlen, "%s needs a value", a);
+            if (!val) return es_usage_err(err, errlen, "%s needs a value", a);
             i++;
             if (a[1] == 'o' || !strcmp(a, "--output")) {
-                if (!*val)
-                    return es_usage_err(err, errlen, "%s needs a file name", a);
+                if (!*val) return es_usage_err(err, errlen, "%s needs a file name", a);
                 o->output = val;
             } else if (!strcmp(a, "--samples")) {
                 if (es_parse_count(val, 1, (uint64_t)1 << 53, &o->samples))
-                    return es_usage_err(err, errlen,
-                                        "--samples '%s': expected a whole number from 1 to 2^53",
-                                        val);
+                    return es_usage_err(
+                        err, errlen, "--samples '%s': expected a whole number from 1 to 2^53", val);
                 o->has_samples = 1;
             } else if (!strcmp(a, "--seed")) {
                 if (es_parse_count(val, 0, UINT64_MAX, &o->seed))
-                    return es_usage_err(err, errlen,
-                                        "--seed '%s': expected a whole number from 0 to 2^64-1", val);
+                    return es_usage_err(
+                        err, errlen, "--seed '%s': expected a whole number from 0 to 2^64-1", val);
                 o->has_seed = 1;
             } else {
                 o->store = es_store_find(val);
                 if (o->store < 0)
-                    return es_usage_err(err, errlen, "--store '%s': expected all, outputs or summary",
-                                        val);
+                    return es_usage_err(err, errlen,
+                                        "--store '%s': expected all, outputs or summary", val);
             }
         } else if (a[0] == '-') {
             return es_usage_err(err, errlen, "unknown option '%s' (see econsweep --help)", a);
@@ -142,7 +139,8 @@ int es_cli_check(const char *path, FILE *out, FILE *errf)
     es_fmt_bytes(es_job_output_bytes(&job), size, sizeof size);
     fprintf(out, "job        %s\n", job.path);
     fprintf(out, "model      %s: %s\n", m->name, m->long_name);
-    fprintf(out, "scenario   %s\n", job.scenario_path[0] ? job.scenario_path : "(none: model defaults)");
+    fprintf(out, "scenario   %s\n",
+            job.scenario_path[0] ? job.scenario_path : "(none: model defaults)");
     fprintf(out, "design     %s\n", es_design_name(job.design));
     fprintf(out, "samples    %llu (evaluations %llu)\n", (unsigned long long)job.samples,
             (unsigned long long)job.samples);

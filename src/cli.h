@@ -6,12 +6,19 @@
 
 #include "sweep.h"
 
-typedef enum { ES_CMD_NONE, ES_CMD_HELP, ES_CMD_VERSION, ES_CMD_RUN, ES_CMD_CHECK, ES_CMD_REPORT,
-               ES_CMD_MERGE } es_cmd;
+typedef enum {
+    ES_CMD_NONE,
+    ES_CMD_HELP,
+    ES_CMD_VERSION,
+    ES_CMD_RUN,
+    ES_CMD_CHECK,
+    ES_CMD_REPORT,
+    ES_CMD_MERGE
+} es_cmd;
 
 typedef struct {
     es_cmd cmd;
-    es_run_opts run; /* run */
+    es_run_opts run;  /* run */
     const char *path; /* check, report: the file */
 } es_cli;
 

@@ -20,11 +20,11 @@ int es_design_init(es_design *d, const es_job *job, char *err, size_t errlen)
     d->seed = job->seed;
     d->dim = job->n_unc;
     if (job->design != ES_DESIGN_MC) {
-        snprintf(err, errlen, "design %s is not available in this version", es_design_name(job->design));
+        snprintf(err, errlen, "design %s is not available in this version",
+                 es_design_name(job->design));
         return -1;
     }
-    if (job->n_corr == 0)
-        return 0;
+    if (job->n_corr == 0) return 0;
     int pos[ES_JOB_MAXIN], inblock[ES_JOB_MAXIN] = {0};
     for (size_t k = 0; k < job->n_unc; k++)
         pos[job->unc[k]] = (int)k;
@@ -80,8 +80,7 @@ void es_design_points(const es_design *d, uint64_t first, size_t n, double *cons
     for (size_t j = 0; j < d->dim; j++)
         for (size_t k = 0; k < n; k++)
             u[j][k] = es_rng_uniform(d->seed, (uint32_t)j, first + k);
-    if (d->nc == 0)
-        return;
+    if (d->nc == 0) return;
     const size_t nc = d->nc;
     double z[ES_JOB_MAXIN];
     for (size_t k = 0; k < n; k++) {

@@ -30,12 +30,15 @@ static const es_dist_spec es_dist_specs[ES_DIST_COUNT] = {
     [ES_DIST_UNIFORM] = {"uniform", {"low", "high"}, 0u, "low, high"},
     [ES_DIST_LOGUNIFORM] = {"loguniform", {"low", "high"}, 0u, "low > 0, high"},
     [ES_DIST_NORMAL] = {"normal", {"mean", "sd"}, 0u, "mean, sd"},
-    [ES_DIST_TRUNCNORMAL] = {"truncnormal", {"mean", "sd", "low", "high"}, 0u,
+    [ES_DIST_TRUNCNORMAL] = {"truncnormal",
+                             {"mean", "sd", "low", "high"},
+                             0u,
                              "mean, sd, low, high"},
-    [ES_DIST_LOGNORMAL] = {"lognormal", {"median", "sigma", "p95"}, 6u,
-                           "median, and sigma or p95"},
+    [ES_DIST_LOGNORMAL] = {"lognormal", {"median", "sigma", "p95"}, 6u, "median, and sigma or p95"},
     [ES_DIST_TRIANGULAR] = {"triangular", {"low", "mode", "high"}, 0u, "low, mode, high"},
-    [ES_DIST_PERT] = {"pert", {"low", "mode", "high", "lambda"}, 8u,
+    [ES_DIST_PERT] = {"pert",
+                      {"low", "mode", "high", "lambda"},
+                      8u,
                       "low, mode, high [, lambda = 4]"},
     [ES_DIST_BETA] = {"beta", {"alpha", "beta", "low", "high"}, 0u, "alpha, beta, low, high"},
 };
@@ -51,8 +54,7 @@ const char *es_dist_kind_name(es_dist_kind kind)
 int es_dist_kind_find(const char *name)
 {
     for (int k = 0; k < ES_DIST_COUNT; k++)
-        if (strcmp(name, es_dist_specs[k].name) == 0)
-            return k;
+        if (strcmp(name, es_dist_specs[k].name) == 0) return k;
     return -1;
 }
 
@@ -88,11 +90,10 @@ int es_dist_init(es_dist *d, es_dist_kind kind, size_t n, const char *const name
     for (size_t i = 0; i < n; i++) {
         int slot = -1;
         for (int j = 0; j < ES_DIST_MAXPAR && s->par[j]; j++)
-            if (strcmp(names[i], s->par[j]) == 0)
-                slot = j;
+            if (strcmp(names[i], s->par[j]) == 0) slot = j;
         if (slot < 0) {
-            snprintf(err, errlen, "'%s' is not a parameter of %s (it takes %s)", names[i],
-                     s->name, s->help);
+            snprintf(err, errlen, "'%s' is not a parameter of %s (it takes %s)", names[i], s->name,
+                     s->help);
             *bad = (int)i;
             return -1;
         }
@@ -148,8 +149,10 @@ int es_dist_init(es_dist *d, es_dist_kind kind, size_t n, const char *const name
             d->q[2] = 0;
         }
         if (!(fabs(d->q[1] - d->q[0]) > 1e-300)) {
-            snprintf(err, errlen, "[low, high] = [%g, %g] holds no probability mass of "
-                     "normal(mean=%g, sd=%g)", p[2], p[3], p[0], p[1]);
+            snprintf(err, errlen,
+                     "[low, high] = [%g, %g] holds no probability mass of "
+                     "normal(mean=%g, sd=%g)",
+                     p[2], p[3], p[0], p[1]);
             *bad = where[2];
             return -1;
         }
@@ -192,11 +195,10 @@ int es_dist_init(es_dist *d, es_dist_kind kind, size_t n, const char *const name
         }
         d->q[0] = (p[1] - p[0]) / (p[2] - p[0]); /* CDF at the mode */
         if (kind == ES_DIST_PERT) {
-            if (!given[3])
-                p[3] = 4;
+            if (!given[3]) p[3] = 4;
             if (!(p[3] > 0))
-                return es_dist_fail(err, errlen, bad, where[3], "%s must be > 0, got %g",
-                                    "lambda", p[3]);
+                return es_dist_fail(err, errlen, bad, where[3], "%s must be > 0, got %g", "lambda",
+                                    p[3]);
             d->q[1] = 1 + p[3] * d->q[0];
             d->q[2] = 1 + p[3] * (1 - d->q[0]);
         }
@@ -243,8 +245,7 @@ double es_dist_quantile(const es_dist *d, double u)
         return p[0] * exp(p[1] * gsl_cdf_ugaussian_Pinv(u));
     case ES_DIST_TRIANGULAR: {
         double w = p[2] - p[0];
-        if (u < q[0])
-            return p[0] + sqrt(u * w * (p[1] - p[0]));
+        if (u < q[0]) return p[0] + sqrt(u * w * (p[1] - p[0]));
         return p[2] - sqrt((1 - u) * w * (p[2] - p[1]));
     }
     case ES_DIST_PERT:
@@ -315,6 +316,5 @@ void es_dist_describe(const es_dist *d, char *buf, size_t len)
                                  d->p[j]);
         first = 0;
     }
-    if (used < len)
-        snprintf(buf + used, len - used, ")");
+    if (used < len) snprintf(buf + used, len - used, ")");
 }

@@ -26,15 +26,13 @@ typedef struct {
 static void es_err(es_errs *e, const char *file, int line, const char *fmt, ...)
 {
     e->count++;
-    if (e->used + 1 >= e->len)
-        return;
+    if (e->used + 1 >= e->len) return;
     int n;
     if (line > 0)
         n = snprintf(e->buf + e->used, e->len - e->used, "%s:%d: ", file, line);
     else
         n = snprintf(e->buf + e->used, e->len - e->used, "%s: ", file);
-    if (n < 0)
-        return;
+    if (n < 0) return;
     e->used += (size_t)n;
     if (e->used + 1 >= e->len) {
         e->used = e->len - 1;
@@ -44,8 +42,7 @@ static void es_err(es_errs *e, const char *file, int line, const char *fmt, ...)
     va_start(ap, fmt);
     n = vsnprintf(e->buf + e->used, e->len - e->used, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
+    if (n < 0) return;
     e->used += (size_t)n;
     if (e->used + 1 >= e->len) {
         e->used = e->len - 1;
@@ -94,26 +91,26 @@ static char *es_strndup(const char *s, size_t n)
 
 static int es_grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
-    if (need <= *cap)
-        return 0;
+    if (need <= *cap) return 0;
     size_t nc = *cap ? 2 * *cap : 16;
     while (nc < need)
         nc *= 2;
     void *p = realloc(*arr, nc * elem);
-    if (!p)
-        return -1;
+    if (!p) return -1;
     *arr = p;
     *cap = nc;
     return 0;
 }
 
-static int es_is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+static int es_is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
 
 static char *es_ini_reader(char *str, int num, void *stream)
 {
     es_ini *ini = stream;
-    if (ini->p >= ini->end)
-        return NULL;
+    if (ini->p >= ini->end) return NULL;
     ini->line++;
     const char *eol = memchr(ini->p, '\n', (size_t)(ini->end - ini->p));
     const char *next = eol ? eol + 1 : ini->end;
@@ -183,8 +180,7 @@ static int es_ini_handler(void *user, const char *section, const char *name, con
         return 1;
     }
     ini->n_ent++;
-    if (ini->n_sec > 0)
-        ini->sec[ini->n_sec - 1].keys++;
+    if (ini->n_sec > 0) ini->sec[ini->n_sec - 1].keys++;
     return 1;
 }
 
@@ -246,17 +242,14 @@ static int es_ini_parse(es_ini *ini, const char *file, const char *text, size_t 
 /* A finite double that takes the whole string. */
 static int es_parse_double(const char *s, double *x)
 {
-    if (!*s)
-        return -1;
+    if (!*s) return -1;
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (*end != '\0' || end == s || errno == ERANGE || !isfinite(v))
-        return -1;
+    if (*end != '\0' || end == s || errno == ERANGE || !isfinite(v)) return -1;
     /* strtod takes hex floats, "inf" and "nan"; a job file takes decimal numbers only */
     for (const char *c = s; *c; c++)
-        if (!strchr("0123456789+-.eE", *c))
-            return -1;
+        if (!strchr("0123456789+-.eE", *c)) return -1;
     *x = v;
     return 0;
 }
@@ -264,19 +257,15 @@ static int es_parse_double(const char *s, double *x)
 /* A whole number in [lo, hi], written as digits or as a number like 1e6. */
 int es_parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 {
-    if (!*s)
-        return -1;
+    if (!*s) return -1;
     int digits = 1;
     for (const char *c = s; *c; c++)
-        if (*c < '0' || *c > '9')
-            digits = 0;
+        if (*c < '0' || *c > '9') digits = 0;
     if (digits) {
-        if (strlen(s) > 20)
-            return -1;
+        if (strlen(s) > 20) return -1;
         errno = 0;
         unsigned long long v = strtoull(s, NULL, 10);
-        if (errno == ERANGE || v < lo || v > hi)
-            return -1;
+        if (errno == ERANGE || v < lo || v > hi) return -1;
         *out = v;
         return 0;
     }
@@ -292,8 +281,8 @@ int es_parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 
 static const char *const es_design_names[] = {"mc", "lhs", "sobol", "grid", "saltelli"};
 static const char *const es_store_names[] = {"all", "outputs", "summary"};
-static const char *const es_sweep_keys[] = {"model", "scenario", "design", "samples", "seed",
-                                            "chunk", "store", "output"};
+static const char *const es_sweep_keys[] = {"model", "scenario", "design", "samples",
+                                            "seed",  "chunk",    "store",  "output"};
 #define ES_NKEYS(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *es_design_name(es_design_kind d)
@@ -309,8 +298,7 @@ const char *es_store_name(es_store_kind s)
 static int es_find_name(const char *const *names, size_t n, const char *s)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(names[i], s) == 0)
-            return (int)i;
+        if (strcmp(names[i], s) == 0) return (int)i;
     return -1;
 }
 
@@ -351,8 +339,7 @@ static int es_resolve(char *out, size_t len, const char *base_file, const char *
         return (size_t)snprintf(out, len, "%s", rel) < len ? 0 : -1;
     }
     const char *slash = strrchr(base_file, '/');
-    if (!slash)
-        return (size_t)snprintf(out, len, "%s", rel) < len ? 0 : -1;
+    if (!slash) return (size_t)snprintf(out, len, "%s", rel) < len ? 0 : -1;
     int dl = (int)(slash - base_file);
     return (size_t)snprintf(out, len, "%.*s/%s", dl, base_file, rel) < len ? 0 : -1;
 }
@@ -389,8 +376,7 @@ int es_job_read_file(const char *path, char **text, size_t *len, char *err, size
         }
         size_t got = fread(buf + n, 1, cap - 1 - n, f);
         n += got;
-        if (got == 0)
-            break;
+        if (got == 0) break;
     }
     if (!buf) {
         snprintf(err, errlen, "out of memory");
@@ -420,8 +406,7 @@ static int es_cholesky(double *a, size_t n)
         double s = a[j * n + j];
         for (size_t k = 0; k < j; k++)
             s -= a[j * n + k] * a[j * n + k];
-        if (!(s > 1e-12))
-            return -1;
+        if (!(s > 1e-12)) return -1;
         a[j * n + j] = sqrt(s);
         for (size_t i = j + 1; i < n; i++) {
             double t = a[i * n + j];
@@ -437,19 +422,15 @@ static int es_cholesky(double *a, size_t n)
 
 static int es_bound_ok_lo(const es_bound *b, const es_input_info *in)
 {
-    if (b->v > in->lo)
-        return 1;
-    if (b->v == in->lo)
-        return in->lo_in || b->open;
+    if (b->v > in->lo) return 1;
+    if (b->v == in->lo) return in->lo_in || b->open;
     return 0;
 }
 
 static int es_bound_ok_hi(const es_bound *b, const es_input_info *in)
 {
-    if (b->v < in->hi)
-        return 1;
-    if (b->v == in->hi)
-        return in->hi_in || b->open;
+    if (b->v < in->hi) return 1;
+    if (b->v == in->hi) return in->hi_in || b->open;
     return 0;
 }
 
@@ -469,8 +450,8 @@ static void es_load_scenario(es_job *job, const char *spath, const char *text, s
             const char *near = es_model_nearest_input(m, e->key);
             if (near)
                 es_err(errs, spath, e->line,
-                       "[%s] %s: not an input of model %s; did you mean '%s'?", e->section,
-                       e->key, m->name, near);
+                       "[%s] %s: not an input of model %s; did you mean '%s'?", e->section, e->key,
+                       m->name, near);
             else
                 es_err(errs, spath, e->line,
                        "[%s] %s: not an input of model %s; expected one of its inputs (see "
@@ -531,16 +512,16 @@ static void es_load_input_section(es_job *job, es_ini *ini, const char *sec, int
     const char *kind_name = NULL;
     for (size_t i = 0; i < ini->n_ent; i++) {
         es_entry *e = &ini->ent[i];
-        if (strcmp(e->section, sec) != 0)
-            continue;
+        if (strcmp(e->section, sec) != 0) continue;
         if (strcmp(e->key, "dist") == 0) {
             dist_line = e->line;
             kind_name = e->value;
             kind = es_dist_kind_find(e->value);
             if (kind < 0) {
                 const char *list = es_dist_kind_list();
-                es_err(errs, path, e->line, "[%s] dist: unknown distribution '%s'; expected one of %s",
-                       sec, e->value, list);
+                es_err(errs, path, e->line,
+                       "[%s] dist: unknown distribution '%s'; expected one of %s", sec, e->value,
+                       list);
                 return;
             }
             continue;
@@ -553,8 +534,9 @@ static void es_load_input_section(es_job *job, es_ini *ini, const char *sec, int
         names[np] = e->key;
         lines[np] = e->line;
         if (es_parse_double(e->value, &values[np])) {
-            es_err(errs, path, e->line, "[%s] %s: '%s' is not a finite decimal number; expected one",
-                   sec, e->key, e->value);
+            es_err(errs, path, e->line,
+                   "[%s] %s: '%s' is not a finite decimal number; expected one", sec, e->key,
+                   e->value);
             bad_values = 1;
         }
         np++;
@@ -565,8 +547,7 @@ static void es_load_input_section(es_job *job, es_ini *ini, const char *sec, int
                es_dist_kind_list());
         return;
     }
-    if (bad_values)
-        return;
+    if (bad_values) return;
     char why[256];
     int bad;
     es_dist d;
@@ -592,9 +573,9 @@ static void es_load_input_section(es_job *job, es_ini *ini, const char *sec, int
         const char *fix = isinf(b->v) ? "; use a bounded distribution (truncnormal, pert, "
                                         "triangular, uniform or beta) inside the valid range"
                                       : "";
-        es_err(errs, path, dist_line,
-               "[%s] dist: %s can give %s = %g, but %s must be %s %g%s", sec, kind_name, sec,
-               b->v, sec, low_side ? (incl ? ">=" : ">") : (incl ? "<=" : "<"), bound, fix);
+        es_err(errs, path, dist_line, "[%s] dist: %s can give %s = %g, but %s must be %s %g%s", sec,
+               kind_name, sec, b->v, sec, low_side ? (incl ? ">=" : ">") : (incl ? "<=" : "<"),
+               bound, fix);
         return;
     }
     job->uncertain[idx] = 1;
@@ -607,8 +588,7 @@ static void es_load_correlation(es_job *job, es_ini *ini, const char *path, es_e
     const es_model *m = job->model;
     for (size_t i = 0; i < ini->n_ent; i++) {
         es_entry *e = &ini->ent[i];
-        if (strcmp(e->section, "correlation") != 0)
-            continue;
+        if (strcmp(e->section, "correlation") != 0) continue;
         char *tilde = strchr(e->key, '~');
         if (!tilde) {
             es_err(errs, path, e->line,
@@ -631,8 +611,7 @@ static void es_load_correlation(es_job *job, es_ini *ini, const char *path, es_e
                        nm[s], m->name, near ? "; did you mean '" : "", near ? near : "",
                        near ? "'?" : "");
                 ok = 0;
-            } else if (!job->uncertain[idx[s]] ||
-                       job->dist[idx[s]].kind == ES_DIST_CONSTANT) {
+            } else if (!job->uncertain[idx[s]] || job->dist[idx[s]].kind == ES_DIST_CONSTANT) {
                 es_err(errs, path, e->line,
                        "[correlation] %s is fixed in this job; expected an input with a "
                        "non-constant distribution (a section [%s] with dist = ...)",
@@ -640,8 +619,7 @@ static void es_load_correlation(es_job *job, es_ini *ini, const char *path, es_e
                 ok = 0;
             }
         }
-        if (!ok)
-            continue;
+        if (!ok) continue;
         if (idx[0] == idx[1]) {
             es_err(errs, path, e->line, "[correlation] %s ~ %s: expected two different inputs", a,
                    b);
@@ -664,8 +642,7 @@ static void es_load_correlation(es_job *job, es_ini *ini, const char *path, es_e
                        a, b, job->corr[c].line);
                 dup = 1;
             }
-        if (dup)
-            continue;
+        if (dup) continue;
         if (job->n_corr == ES_JOB_MAXCORR) {
             es_err(errs, path, e->line, "[correlation]: more than %d pairs", ES_JOB_MAXCORR);
             continue;
@@ -676,8 +653,7 @@ static void es_load_correlation(es_job *job, es_ini *ini, const char *path, es_e
         c->rho = rho;
         c->line = e->line;
     }
-    if (job->n_corr == 0)
-        return;
+    if (job->n_corr == 0) return;
     /* The Gaussian copula needs a positive definite matrix of Pearson
      * correlations 2 sin(pi rho_s / 6) (Pearson 1907 for the normal). */
     size_t n = job->n_unc;
@@ -707,8 +683,7 @@ int es_job_load_with(es_job *job, const char *path, es_job_reader reader, void *
                      size_t errlen)
 {
     es_errs errs = {err, errlen, 0, 0};
-    if (errlen)
-        err[0] = '\0';
+    if (errlen) err[0] = '\0';
     memset(job, 0, sizeof *job);
     if ((size_t)snprintf(job->path, sizeof job->path, "%s", path) >= sizeof job->path) {
         es_err(&errs, path, 0, "path is too long");
@@ -732,12 +707,10 @@ int es_job_load_with(es_job *job, const char *path, es_job_reader reader, void *
     job->chunk = 16384;
     job->store = ES_STORE_ALL;
     for (size_t i = 0; i < ini.n_sec; i++)
-        if (strcmp(ini.sec[i].name, "sweep") == 0)
-            have_sweep = 1;
+        if (strcmp(ini.sec[i].name, "sweep") == 0) have_sweep = 1;
     for (size_t i = 0; i < ini.n_ent; i++) {
         es_entry *e = &ini.ent[i];
-        if (strcmp(e->section, "sweep") != 0)
-            continue;
+        if (strcmp(e->section, "sweep") != 0) continue;
         int k = es_find_name(es_sweep_keys, ES_NKEYS(es_sweep_keys), e->key);
         switch (k) {
         case 0:
@@ -746,8 +719,7 @@ int es_job_load_with(es_job *job, const char *path, es_job_reader reader, void *
             break;
         case 1:
             scenario = e->value;
-            if (!*scenario)
-                es_err(&errs, path, e->line, "[sweep] scenario: expected a file path");
+            if (!*scenario) es_err(&errs, path, e->line, "[sweep] scenario: expected a file path");
             break;
         case 2: {
             int d = es_find_name(es_design_names, ES_NKEYS(es_design_names), e->value);
@@ -781,8 +753,7 @@ int es_job_load_with(es_job *job, const char *path, es_job_reader reader, void *
         case 5:
             if (es_parse_count(e->value, 1, (uint64_t)1 << 24, &job->chunk))
                 es_err(&errs, path, e->line,
-                       "[sweep] chunk: '%s'; expected a whole number from 1 to 16777216",
-                       e->value);
+                       "[sweep] chunk: '%s'; expected a whole number from 1 to 16777216", e->value);
             break;
         case 6: {
             int s = es_store_find(e->value);
@@ -795,8 +766,7 @@ int es_job_load_with(es_job *job, const char *path, es_job_reader reader, void *
         }
         case 7:
             output = e->value;
-            if (!*output)
-                es_err(&errs, path, e->line, "[sweep] output: expected a file path");
+            if (!*output) es_err(&errs, path, e->line, "[sweep] output: expected a file path");
             break;
         default: {
             const char *near = es_nearest(es_sweep_keys, ES_NKEYS(es_sweep_keys), e->key);
@@ -813,8 +783,7 @@ int es_job_load_with(es_job *job, const char *path, es_job_reader reader, void *
                         : "no [sweep] section; expected one with at least 'samples'");
         goto done;
     }
-    if (!samples_line)
-        es_err(&errs, path, 0, "[sweep] has no 'samples'; expected 'samples = N'");
+    if (!samples_line) es_err(&errs, path, 0, "[sweep] has no 'samples'; expected 'samples = N'");
 
     job->model = es_model_find(model_name);
     if (!job->model) {
@@ -840,9 +809,9 @@ int es_job_load_with(es_job *job, const char *path, es_job_reader reader, void *
     char defout[ES_JOB_PATHMAX];
     snprintf(defout, sizeof defout, "%.*s.h5",
              (int)(strrchr(stem, '.') ? strrchr(stem, '.') - stem : (long)strlen(stem)), stem);
-    if (output ? es_resolve(job->output, sizeof job->output, path, output)
-               : (size_t)snprintf(job->output, sizeof job->output, "%s", defout) >=
-                     sizeof job->output)
+    if (output
+            ? es_resolve(job->output, sizeof job->output, path, output)
+            : (size_t)snprintf(job->output, sizeof job->output, "%s", defout) >= sizeof job->output)
         es_err(&errs, path, 0, "[sweep] output: path is too long");
     if (scenario && *scenario) {
         if (es_resolve(job->scenario_path, sizeof job->scenario_path, path, scenario)) {
@@ -855,7 +824,8 @@ int es_job_load_with(es_job *job, const char *path, es_job_reader reader, void *
                     if (strcmp(ini.ent[i].section, "sweep") == 0 &&
                         strcmp(ini.ent[i].key, "scenario") == 0)
                         sl = ini.ent[i].line;
-                es_err(&errs, path, sl, "[sweep] scenario: %s: %s; expected a readable scenario file",
+                es_err(&errs, path, sl,
+                       "[sweep] scenario: %s: %s; expected a readable scenario file",
                        job->scenario_path, why);
             } else {
                 es_load_scenario(job, job->scenario_path, job->scenario_text, slen, &errs);
@@ -864,8 +834,7 @@ int es_job_load_with(es_job *job, const char *path, es_job_reader reader, void *
     }
     if (!job->scenario_text) {
         job->scenario_text = calloc(1, 1);
-        if (!job->scenario_text)
-            es_err(&errs, path, 0, "out of memory");
+        if (!job->scenario_text) es_err(&errs, path, 0, "out of memory");
     }
     /* validate model defaults the scenario kept, for completeness */
     for (size_t i = 0; i < m->n_inputs; i++) {
@@ -878,18 +847,14 @@ int es_job_load_with(es_job *job, const char *path, es_job_reader reader, void *
     /* input sections */
     for (size_t i = 0; i < ini.n_sec; i++) {
         const char *sec = ini.sec[i].name;
-        if (strcmp(sec, "sweep") == 0 || strcmp(sec, "correlation") == 0)
-            continue;
+        if (strcmp(sec, "sweep") == 0 || strcmp(sec, "correlation") == 0) continue;
         int seen = 0; /* a duplicate section was reported already */
         for (size_t j = 0; j < i; j++)
-            if (strcmp(ini.sec[j].name, sec) == 0)
-                seen = 1;
-        if (!seen)
-            es_load_input_section(job, &ini, sec, ini.sec[i].line, path, &errs);
+            if (strcmp(ini.sec[j].name, sec) == 0) seen = 1;
+        if (!seen) es_load_input_section(job, &ini, sec, ini.sec[i].line, path, &errs);
     }
     for (size_t i = 0; i < m->n_inputs; i++)
-        if (job->uncertain[i])
-            job->unc[job->n_unc++] = (int)i;
+        if (job->uncertain[i]) job->unc[job->n_unc++] = (int)i;
 
     es_load_correlation(job, &ini, path, &errs);
 

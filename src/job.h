@@ -16,7 +16,13 @@
 #define ES_JOB_MAXCORR 64 /* correlation entries in one job */
 #define ES_JOB_PATHMAX 4096
 
-typedef enum { ES_DESIGN_MC, ES_DESIGN_LHS, ES_DESIGN_SOBOL, ES_DESIGN_GRID, ES_DESIGN_SALTELLI } es_design_kind;
+typedef enum {
+    ES_DESIGN_MC,
+    ES_DESIGN_LHS,
+    ES_DESIGN_SOBOL,
+    ES_DESIGN_GRID,
+    ES_DESIGN_SALTELLI
+} es_design_kind;
 typedef enum { ES_STORE_ALL, ES_STORE_OUTPUTS, ES_STORE_SUMMARY } es_store_kind;
 
 typedef struct {
@@ -35,13 +41,13 @@ typedef struct {
     uint64_t seed;
     uint64_t chunk; /* samples per chunk of work and per HDF5 chunk */
     es_store_kind store;
-    double value[ES_JOB_MAXIN];    /* scenario value of every input (model default if unset) */
-    int value_line[ES_JOB_MAXIN];  /* its line in the scenario file, 0 for a model default */
-    int uncertain[ES_JOB_MAXIN];   /* 1: input i has a distribution in the job */
-    es_dist dist[ES_JOB_MAXIN];    /* its distribution */
-    int dist_line[ES_JOB_MAXIN];   /* the line of its 'dist' key */
-    size_t n_unc;                  /* uncertain inputs */
-    int unc[ES_JOB_MAXIN];         /* their model indices, in model order */
+    double value[ES_JOB_MAXIN];   /* scenario value of every input (model default if unset) */
+    int value_line[ES_JOB_MAXIN]; /* its line in the scenario file, 0 for a model default */
+    int uncertain[ES_JOB_MAXIN];  /* 1: input i has a distribution in the job */
+    es_dist dist[ES_JOB_MAXIN];   /* its distribution */
+    int dist_line[ES_JOB_MAXIN];  /* the line of its 'dist' key */
+    size_t n_unc;                 /* uncertain inputs */
+    int unc[ES_JOB_MAXIN];        /* their model indices, in model order */
     size_t n_corr;
     es_corr corr[ES_JOB_MAXCORR];
     char *job_text;      /* the job file, verbatim */

@@ -36,8 +36,7 @@ int main(int argc, char **argv)
     int rank;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     if (rc != 0) {
-        if (rank == 0)
-            fprintf(stderr, "econsweep: %s (see econsweep --help)\n", err);
+        if (rank == 0) fprintf(stderr, "econsweep: %s (see econsweep --help)\n", err);
     } else {
         rc = es_sweep_run(MPI_COMM_WORLD, &cli.run);
     }

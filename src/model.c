@@ -9,30 +9,26 @@ extern const es_model es_model_econ;
 extern const es_model es_model_ishigami;
 extern const es_model es_model_sobol_g;
 
-const es_model *const es_models[] = {&es_model_econ, &es_model_ishigami, &es_model_sobol_g,
-                                     NULL};
+const es_model *const es_models[] = {&es_model_econ, &es_model_ishigami, &es_model_sobol_g, NULL};
 
 const es_model *es_model_find(const char *name)
 {
     for (size_t i = 0; es_models[i]; i++)
-        if (strcmp(es_models[i]->name, name) == 0)
-            return es_models[i];
+        if (strcmp(es_models[i]->name, name) == 0) return es_models[i];
     return NULL;
 }
 
 int es_model_input_index(const es_model *m, const char *name)
 {
     for (size_t i = 0; i < m->n_inputs; i++)
-        if (strcmp(m->inputs[i].name, name) == 0)
-            return (int)i;
+        if (strcmp(m->inputs[i].name, name) == 0) return (int)i;
     return -1;
 }
 
 int es_model_output_index(const es_model *m, const char *name)
 {
     for (size_t i = 0; i < m->n_outputs; i++)
-        if (strcmp(m->outputs[i].name, name) == 0)
-            return (int)i;
+        if (strcmp(m->outputs[i].name, name) == 0) return (int)i;
     return -1;
 }
 
@@ -50,10 +46,8 @@ size_t es_edit_distance(const char *a, const char *b)
         for (size_t j = 1; j <= lb; j++) {
             size_t up = row[j];
             size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
             row[j] = best;
             diag = up;
         }
@@ -69,8 +63,7 @@ const char *es_model_nearest_input(const es_model *m, const char *name)
         size_t d = es_edit_distance(name, m->inputs[i].name);
         /* a name that starts the same way is a strong hint ("valuation" -> valuation_usd) */
         size_t ln = strlen(name);
-        if (ln >= 4 && strncmp(name, m->inputs[i].name, ln) == 0)
-            d = d < 2 ? d : 2;
+        if (ln >= 4 && strncmp(name, m->inputs[i].name, ln) == 0) d = d < 2 ? d : 2;
         if (d < bd) {
             bd = d;
             best = m->inputs[i].name;

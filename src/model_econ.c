@@ -24,7 +24,8 @@
 
 #define INF INFINITY
 static const es_input_info es_econ_inputs[ES_ECON_NIN] = {
-    {"valuation_usd", "USD", "post-money valuation of the company invested in", 5.5e11, 0, INF, 0, 0, 0},
+    {"valuation_usd", "USD", "post-money valuation of the company invested in", 5.5e11, 0, INF, 0,
+     0, 0},
     {"investment_usd", "USD", "total investment", 1.0e10, 0, INF, 0, 0, 0},
     {"chip_share", "1", "fraction of the investment paid as chips", 0.5, 0, 1, 1, 1, 0},
     {"chip_markup", "1", "deal price of a chip / its manufacturing cost", 1.5, 0, INF, 0, 0, 0},
@@ -35,7 +36,8 @@ static const es_input_info es_econ_inputs[ES_ECON_NIN] = {
     {"wafer_diameter_mm", "mm", "wafer diameter", 300, 0, INF, 0, 0, 0},
     {"edge_exclusion_mm", "mm", "unusable rim of the wafer", 3, 0, INF, 1, 0, 0},
     {"dies_per_chip", "1", "compute dies in one package", 2, 1, 64, 1, 1, 1},
-    {"package_cost_usd", "USD", "HBM, advanced packaging and test, per chip", 3800, 0, INF, 1, 0, 0},
+    {"package_cost_usd", "USD", "HBM, advanced packaging and test, per chip", 3800, 0, INF, 1, 0,
+     0},
     {"chip_power_kw", "kW", "accelerator board power", 1.0, 0, INF, 1, 0, 0},
     {"chip_flops", "FLOP/s", "dense peak of the accelerator (FP8)", 2.517e15, 0, INF, 0, 0, 0},
     {"gpu_cost_usd", "USD", "GPU manufacturing cost", 6400, 0, INF, 1, 0, 0},
@@ -49,13 +51,15 @@ static const es_input_info es_econ_inputs[ES_ECON_NIN] = {
     {"mfu", "1", "time-averaged model FLOPs utilisation", 0.38, 0, 1, 0, 1, 0},
     {"depreciation_years", "yr", "accelerator service life", 5, 0, INF, 0, 0, 0},
     {"burn_usd_per_quarter", "USD", "cash burn of the company", 1.2e10, 0, INF, 0, 0, 0},
-    {"cash_return_share", "1", "share of the cash part spent back with the investor's cloud", 0.5, 0, 1, 1, 1, 0},
+    {"cash_return_share", "1", "share of the cash part spent back with the investor's cloud", 0.5,
+     0, 1, 1, 1, 0},
     {"cloud_contract_usd", "USD", "cloud contract value", 3.8e10, 0, INF, 1, 0, 0},
     {"contract_years", "yr", "cloud contract length (whole years)", 7, 1, 100, 1, 1, 1},
     {"cloud_margin", "1", "investor's margin on cloud revenue", 0.30, -1, 1, 1, 1, 0},
     {"discount_rate", "1", "investor's discount rate", 0.10, -0.99, 10, 0, 0, 0},
     {"horizon_years", "yr", "years until the stake is valued (whole years)", 5, 0, 100, 1, 1, 1},
-    {"valuation_growth", "1/yr", "yearly growth of the valuation until the horizon", 0.0, -1, INF, 0, 0, 0},
+    {"valuation_growth", "1/yr", "yearly growth of the valuation until the horizon", 0.0, -1, INF,
+     0, 0, 0},
 };
 #undef INF
 
@@ -82,19 +86,19 @@ double es_econ_npv(const es_econ_flows *cf, double x)
 {
     double v = 1.0 / (1.0 + x), df = 1.0, sum = cf->c0;
     int tmax = cf->tc > cf->h ? cf->tc : cf->h;
-    if (cf->h == 0)
-        sum += cf->stake;
+    if (cf->h == 0) sum += cf->stake;
     for (int t = 1; t <= tmax; t++) {
         df *= v;
-        if (t <= cf->tc)
-            sum += cf->annual * df;
-        if (t == cf->h)
-            sum += cf->stake * df;
+        if (t <= cf->tc) sum += cf->annual * df;
+        if (t == cf->h) sum += cf->stake * df;
     }
     return sum;
 }
 
-static double es_econ_npv_gsl(double x, void *p) { return es_econ_npv(p, x); }
+static double es_econ_npv_gsl(double x, void *p)
+{
+    return es_econ_npv(p, x);
+}
 
 /* Brent's method on the bracket; GSL's solver keeps the root bracketed, so it
  * cannot leave (-0.99, 10).  The solver object is small and reused. */
@@ -104,11 +108,9 @@ static double es_econ_irr_with(const es_econ_flows *cf, gsl_root_fsolver *s)
     if (!isfinite(flo) || !isfinite(fhi) || (flo > 0) == (fhi > 0) || flo == 0 || fhi == 0)
         return NAN;
     gsl_function fn = {es_econ_npv_gsl, (void *)cf};
-    if (gsl_root_fsolver_set(s, &fn, ES_IRR_LO, ES_IRR_HI) != GSL_SUCCESS)
-        return NAN;
+    if (gsl_root_fsolver_set(s, &fn, ES_IRR_LO, ES_IRR_HI) != GSL_SUCCESS) return NAN;
     for (int it = 0; it < 200; it++) {
-        if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
-            return NAN;
+        if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS) return NAN;
         double a = gsl_root_fsolver_x_lower(s), b = gsl_root_fsolver_x_upper(s);
         if (gsl_root_test_interval(a, b, 1e-15, 1e-14) == GSL_SUCCESS)
             return gsl_root_fsolver_root(s);
@@ -119,8 +121,7 @@ static double es_econ_irr_with(const es_econ_flows *cf, gsl_root_fsolver *s)
 double es_econ_irr(const es_econ_flows *cf)
 {
     gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (!s)
-        return NAN;
+    if (!s) return NAN;
     double x = es_econ_irr_with(cf, s);
     gsl_root_fsolver_free(s);
     return x;
@@ -129,8 +130,7 @@ double es_econ_irr(const es_econ_flows *cf)
 static int es_econ_eval(const double *const *in, double *const *out, size_t n)
 {
     gsl_root_fsolver *solver = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (!solver)
-        return -1;
+    if (!solver) return -1;
     const double h = ES_HOURS_PER_YEAR;
     for (size_t k = 0; k < n; k++) {
         const double V = in[ES_ECON_V][k], I = in[ES_ECON_I][k], f = in[ES_ECON_F][k];
@@ -201,12 +201,8 @@ static const char *es_econ_check_box(const double *lo, const double *hi, char *b
 }
 
 const es_model es_model_econ = {
-    "compute_economics",
-    "compute economics of a chips-for-equity deal (MODEL.md)",
-    ES_ECON_NIN,
-    es_econ_inputs,
-    ES_ECON_NOUT,
-    es_econ_outputs,
-    es_econ_eval,
-    es_econ_check_box,
+    "compute_economics", "compute economics of a chips-for-equity deal (MODEL.md)",
+    ES_ECON_NIN,         es_econ_inputs,
+    ES_ECON_NOUT,        es_econ_outputs,
+    es_econ_eval,        es_econ_check_box,
 };

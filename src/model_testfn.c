@@ -25,8 +25,14 @@ static int es_ishigami_eval(const double *const *in, double *const *out, size_t 
 }
 
 const es_model es_model_ishigami = {
-    "ishigami", "Ishigami test function (a = 7, b = 0.1)", 3, es_ishigami_inputs, 1,
-    es_ishigami_outputs, es_ishigami_eval, NULL,
+    "ishigami",
+    "Ishigami test function (a = 7, b = 0.1)",
+    3,
+    es_ishigami_inputs,
+    1,
+    es_ishigami_outputs,
+    es_ishigami_eval,
+    NULL,
 };
 
 const double es_sobol_g_a[ES_SOBOL_G_DIM] = {0, 1, 4.5, 9, 99, 99, 99, 99};
@@ -51,6 +57,12 @@ static int es_sobol_g_eval(const double *const *in, double *const *out, size_t n
 }
 
 const es_model es_model_sobol_g = {
-    "sobol_g", "Sobol G test function, a = (0, 1, 4.5, 9, 99, 99, 99, 99)", ES_SOBOL_G_DIM,
-    es_sobol_g_inputs, 1, es_sobol_g_outputs, es_sobol_g_eval, NULL,
+    "sobol_g",
+    "Sobol G test function, a = (0, 1, 4.5, 9, 99, 99, 99, 99)",
+    ES_SOBOL_G_DIM,
+    es_sobol_g_inputs,
+    1,
+    es_sobol_g_outputs,
+    es_sobol_g_eval,
+    NULL,
 };

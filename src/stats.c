@@ -28,18 +28,15 @@ void es_acc_add(es_acc *a, const double *x, size_t n)
         double d = v - a->mean;
         a->mean += d / (double)a->n;
         a->m2 += d * (v - a->mean);
-        if (v < a->min)
-            a->min = v;
-        if (v > a->max)
-            a->max = v;
+        if (v < a->min) a->min = v;
+        if (v > a->max) a->max = v;
     }
 }
 
 void es_acc_merge(es_acc *a, const es_acc *b)
 {
     a->nan += b->nan;
-    if (b->n == 0)
-        return;
+    if (b->n == 0) return;
     if (a->n == 0) {
         uint64_t nan = a->nan;
         *a = *b;
@@ -51,15 +48,22 @@ void es_acc_merge(es_acc *a, const es_acc *b)
     a->mean += d * (nb / n);
     a->m2 += b->m2 + d * d * (na * nb / n);
     a->n += b->n;
-    if (b->min < a->min)
-        a->min = b->min;
-    if (b->max > a->max)
-        a->max = b->max;
+    if (b->min < a->min) a->min = b->min;
+    if (b->max > a->max) a->max = b->max;
 }
 
-double es_acc_var(const es_acc *a) { return a->n > 1 ? a->m2 / (double)(a->n - 1) : NAN; }
-double es_acc_std(const es_acc *a) { return sqrt(es_acc_var(a)); }
-double es_acc_stderr(const es_acc *a) { return es_acc_std(a) / sqrt((double)a->n); }
+double es_acc_var(const es_acc *a)
+{
+    return a->n > 1 ? a->m2 / (double)(a->n - 1) : NAN;
+}
+double es_acc_std(const es_acc *a)
+{
+    return sqrt(es_acc_var(a));
+}
+double es_acc_stderr(const es_acc *a)
+{
+    return es_acc_std(a) / sqrt((double)a->n);
+}
 
 /* splitmix64's finaliser (Steele, Lea & Flood 2014) */
 static uint64_t es_mix64(uint64_t z)

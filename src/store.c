@@ -19,9 +19,9 @@
 #include <string.h>
 #include <time.h>
 
-const char *const es_slurm_vars[6] = {"SLURM_JOB_ID",         "SLURM_ARRAY_JOB_ID",
-                                      "SLURM_ARRAY_TASK_ID",  "SLURM_RESTART_COUNT",
-                                      "SLURM_JOB_NODELIST",   "SLURM_CLUSTER_NAME"};
+const char *const es_slurm_vars[6] = {"SLURM_JOB_ID",        "SLURM_ARRAY_JOB_ID",
+                                      "SLURM_ARRAY_TASK_ID", "SLURM_RESTART_COUNT",
+                                      "SLURM_JOB_NODELIST",  "SLURM_CLUSTER_NAME"};
 
 struct es_store {
     MPI_Comm comm;
@@ -29,9 +29,9 @@ struct es_store {
     char path[ES_JOB_PATHMAX];
     const es_job *job;
     hid_t file, dxpl;
-    hid_t sample;      /* /sample or -1 */
-    hid_t *unc;        /* /inputs/<name> or -1 each */
-    hid_t *out;        /* /outputs/<name> or -1 each */
+    hid_t sample;          /* /sample or -1 */
+    hid_t *unc;            /* /inputs/<name> or -1 each */
+    hid_t *out;            /* /outputs/<name> or -1 each */
     hid_t done, csum, acc; /* /state datasets */
     uint64_t nchunks;
     size_t nvars;
@@ -53,16 +53,15 @@ static int es_h5_fail(const es_store *st, const char *call, const char *object)
     char detail[1024] = "";
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, es_h5_walk, detail);
     H5Eclear2(H5E_DEFAULT);
-    fprintf(stderr, "econsweep: rank %d: HDF5 %s failed on %s in %s: %s\n", st->rank, call,
-            object, st->path, detail[0] ? detail : "no detail from HDF5");
+    fprintf(stderr, "econsweep: rank %d: HDF5 %s failed on %s in %s: %s\n", st->rank, call, object,
+            st->path, detail[0] ? detail : "no detail from HDF5");
     return -1;
 }
 
 /* Checks one HDF5 call; on failure reports and returns -1 from the caller. */
-#define ES_H5CHECK(st, expr, object)                                                                  \
+#define ES_H5CHECK(st, expr, object)                                                               \
     do {                                                                                           \
-        if ((expr) < 0)                                                                            \
-            return es_h5_fail((st), #expr, (object));                                              \
+        if ((expr) < 0) return es_h5_fail((st), #expr, (object));                                  \
     } while (0)
 
 /* ---- attributes ---- */
@@ -82,8 +81,7 @@ static int es_attr_str(es_store *st, hid_t obj, const char *name, const char *va
         rc = es_h5_fail(st, "H5Acreate2", name);
     else if (H5Awrite(a, t, &value) < 0)
         rc = es_h5_fail(st, "H5Awrite", name);
-    if (a >= 0)
-        H5Aclose(a);
+    if (a >= 0) H5Aclose(a);
     H5Sclose(sp);
     H5Tclose(t);
     return rc;
@@ -98,8 +96,7 @@ static int es_attr_num(es_store *st, hid_t obj, const char *name, hid_t type, co
         rc = es_h5_fail(st, "H5Acreate2", name);
     else if (H5Awrite(a, type, v) < 0)
         rc = es_h5_fail(st, "H5Awrite", name);
-    if (a >= 0)
-        H5Aclose(a);
+    if (a >= 0) H5Aclose(a);
     H5Sclose(sp);
     return rc;
 }
@@ -119,8 +116,7 @@ static int es_attr_str_set(es_store *st, hid_t obj, const char *name, const char
 {
     htri_t ex = H5Aexists(obj, name);
     ES_H5CHECK(st, ex, name);
-    if (ex > 0)
-        ES_H5CHECK(st, H5Adelete(obj, name), name);
+    if (ex > 0) ES_H5CHECK(st, H5Adelete(obj, name), name);
     return es_attr_str(st, obj, name, value);
 }
 
@@ -140,14 +136,12 @@ static hid_t es_dset_rows(es_store *st, hid_t loc, const char *name, hid_t type,
         es_h5_fail(st, "H5Pset_chunk", name);
     } else {
         d = H5Dcreate2(loc, name, type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-        if (d < 0)
-            es_h5_fail(st, "H5Dcreate2", name);
+        if (d < 0) es_h5_fail(st, "H5Dcreate2", name);
     }
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (d >= 0 && (es_attr_str(st, d, "units", units) || es_attr_str(st, d, "long_name", long_name))) {
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (sp >= 0) H5Sclose(sp);
+    if (d >= 0 &&
+        (es_attr_str(st, d, "units", units) || es_attr_str(st, d, "long_name", long_name))) {
         H5Dclose(d);
         return -1;
     }
@@ -163,12 +157,9 @@ static hid_t es_dset_plain(es_store *st, hid_t loc, const char *name, hid_t type
     if (sp >= 0 && dcpl >= 0 && H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) >= 0 &&
         H5Pset_fill_time(dcpl, H5D_FILL_TIME_ALLOC) >= 0)
         d = H5Dcreate2(loc, name, type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    if (d < 0)
-        es_h5_fail(st, "H5Dcreate2", name);
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
-    if (sp >= 0)
-        H5Sclose(sp);
+    if (d < 0) es_h5_fail(st, "H5Dcreate2", name);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (sp >= 0) H5Sclose(sp);
     return d;
 }
 
@@ -210,8 +201,7 @@ static int es_store_root_attrs(es_store *st, const es_run_info *info)
         snprintf(name, sizeof name, "%s", es_slurm_vars[i]);
         for (char *c = name; *c; c++)
             *c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
-        if (es_attr_str(st, f, name, info->slurm[i]))
-            return -1;
+        if (es_attr_str(st, f, name, info->slurm[i])) return -1;
     }
     return 0;
 }
@@ -220,8 +210,7 @@ es_store *es_store_create(MPI_Comm comm, const char *path, const es_job *job,
                           const es_run_info *info, int force)
 {
     es_store *st = calloc(1, sizeof *st);
-    if (!st)
-        return NULL;
+    if (!st) return NULL;
     MPI_Comm_rank(comm, &st->rank);
     st->comm = comm;
     st->job = job;
@@ -261,8 +250,7 @@ es_store *es_store_create(MPI_Comm comm, const char *path, const es_job *job,
         es_h5_fail(st, "H5Pset_dxpl_mpio", "/");
         goto fail;
     }
-    if (es_store_root_attrs(st, info))
-        goto fail;
+    if (es_store_root_attrs(st, info)) goto fail;
 
     const es_model *m = job->model;
     hid_t gin = H5Gcreate2(st->file, "inputs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -272,13 +260,10 @@ es_store *es_store_create(MPI_Comm comm, const char *path, const es_job *job,
     }
     hid_t gfix = H5Gcreate2(gin, "fixed", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     int bad = gfix < 0;
-    if (bad)
-        es_h5_fail(st, "H5Gcreate2", "/inputs/fixed");
+    if (bad) es_h5_fail(st, "H5Gcreate2", "/inputs/fixed");
     for (size_t i = 0; i < m->n_inputs && !bad; i++)
-        if (!job->uncertain[i])
-            bad = es_attr_f64(st, gfix, m->inputs[i].name, job->value[i]) != 0;
-    if (gfix >= 0)
-        H5Gclose(gfix);
+        if (!job->uncertain[i]) bad = es_attr_f64(st, gfix, m->inputs[i].name, job->value[i]) != 0;
+    if (gfix >= 0) H5Gclose(gfix);
     hid_t gout = bad ? -1 : H5Gcreate2(st->file, "outputs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (!bad && gout < 0) {
         es_h5_fail(st, "H5Gcreate2", "/outputs");
@@ -293,27 +278,24 @@ es_store *es_store_create(MPI_Comm comm, const char *path, const es_job *job,
             const es_input_info *in = &m->inputs[job->unc[k]];
             char desc[256];
             es_dist_describe(&job->dist[job->unc[k]], desc, sizeof desc);
-            st->unc[k] = es_dset_rows(st, gin, in->name, H5T_NATIVE_DOUBLE, in->unit, in->long_name);
+            st->unc[k] =
+                es_dset_rows(st, gin, in->name, H5T_NATIVE_DOUBLE, in->unit, in->long_name);
             bad = st->unc[k] < 0 || es_attr_str(st, st->unc[k], "distribution", desc) ||
                   H5DSattach_scale(st->unc[k], st->sample, 0) < 0 ||
                   H5DSset_label(st->unc[k], 0, "sample") < 0;
-            if (bad && st->unc[k] >= 0)
-                es_h5_fail(st, "H5DSattach_scale", in->name);
+            if (bad && st->unc[k] >= 0) es_h5_fail(st, "H5DSattach_scale", in->name);
         }
         for (size_t j = 0; j < m->n_outputs && !bad; j++) {
             const es_output_info *o = &m->outputs[j];
             st->out[j] = es_dset_rows(st, gout, o->name, H5T_NATIVE_DOUBLE, o->unit, o->long_name);
             bad = st->out[j] < 0 || H5DSattach_scale(st->out[j], st->sample, 0) < 0 ||
                   H5DSset_label(st->out[j], 0, "sample") < 0;
-            if (bad && st->out[j] >= 0)
-                es_h5_fail(st, "H5DSattach_scale", o->name);
+            if (bad && st->out[j] >= 0) es_h5_fail(st, "H5DSattach_scale", o->name);
         }
     }
-    if (gout >= 0)
-        H5Gclose(gout);
+    if (gout >= 0) H5Gclose(gout);
     H5Gclose(gin);
-    if (bad)
-        goto fail;
+    if (bad) goto fail;
 
     hid_t gs = H5Gcreate2(st->file, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (gs < 0) {
@@ -322,7 +304,8 @@ es_store *es_store_create(MPI_Comm comm, const char *path, const es_job *job,
     }
     hsize_t d1 = st->nchunks, d3[3] = {st->nchunks, st->nvars, 6};
     st->done = es_dset_plain(st, gs, "chunk_done", H5T_NATIVE_UINT8, 1, &d1);
-    st->csum = st->done < 0 ? -1 : es_dset_plain(st, gs, "chunk_checksum", H5T_NATIVE_UINT64, 1, &d1);
+    st->csum =
+        st->done < 0 ? -1 : es_dset_plain(st, gs, "chunk_checksum", H5T_NATIVE_UINT64, 1, &d1);
     st->acc = st->csum < 0 ? -1 : es_dset_plain(st, gs, "chunk_acc", H5T_NATIVE_DOUBLE, 3, d3);
     bad = st->acc < 0;
     if (!bad) {
@@ -332,8 +315,8 @@ es_store *es_store_create(MPI_Comm comm, const char *path, const es_job *job,
         if (names) {
             names[0] = '\0';
             for (size_t v = 0; v < st->nvars; v++) {
-                const char *nm = v < job->n_unc ? m->inputs[job->unc[v]].name
-                                                : m->outputs[v - job->n_unc].name;
+                const char *nm =
+                    v < job->n_unc ? m->inputs[job->unc[v]].name : m->outputs[v - job->n_unc].name;
                 strcat(names, v ? " " : "");
                 strncat(names, nm, 62);
             }
@@ -345,8 +328,7 @@ es_store *es_store_create(MPI_Comm comm, const char *path, const es_job *job,
         }
     }
     H5Gclose(gs);
-    if (bad)
-        goto fail;
+    if (bad) goto fail;
     return st;
 fail:
     es_store_close(st);
@@ -375,19 +357,15 @@ static int es_write_rows(es_store *st, hid_t d, hid_t type, const void *buf, con
                          const char *name)
 {
     hsize_t mdim = ep->cap * ep->stride;
-    if (mdim == 0)
-        mdim = 1;
+    if (mdim == 0) mdim = 1;
     hid_t msp = H5Screate_simple(1, &mdim, NULL);
     hid_t fsp = H5Dget_space(d);
     int rc = (msp < 0 || fsp < 0) ? es_h5_fail(st, "H5Dget_space", name) : 0;
-    if (!rc)
-        rc = es_select_rows(st, ep, fsp, msp);
+    if (!rc) rc = es_select_rows(st, ep, fsp, msp);
     if (!rc && H5Dwrite(d, type, msp, fsp, st->dxpl, buf) < 0)
         rc = es_h5_fail(st, "H5Dwrite", name);
-    if (msp >= 0)
-        H5Sclose(msp);
-    if (fsp >= 0)
-        H5Sclose(fsp);
+    if (msp >= 0) H5Sclose(msp);
+    if (fsp >= 0) H5Sclose(fsp);
     return rc;
 }
 
@@ -413,10 +391,8 @@ static int es_write_state(es_store *st, hid_t d, hid_t type, const void *buf, co
     }
     if (!rc && H5Dwrite(d, type, msp, fsp, st->dxpl, buf) < 0)
         rc = es_h5_fail(st, "H5Dwrite", name);
-    if (msp >= 0)
-        H5Sclose(msp);
-    if (fsp >= 0)
-        H5Sclose(fsp);
+    if (msp >= 0) H5Sclose(msp);
+    if (fsp >= 0) H5Sclose(fsp);
     return rc;
 }
 
@@ -425,8 +401,7 @@ int es_store_write_epoch(es_store *st, const es_epoch *ep)
     const es_job *job = st->job;
     const size_t col = ep->cap * ep->stride;
     if (job->store != ES_STORE_SUMMARY) {
-        if (es_write_rows(st, st->sample, H5T_NATIVE_UINT64, ep->sample, ep, "/sample"))
-            return -1;
+        if (es_write_rows(st, st->sample, H5T_NATIVE_UINT64, ep->sample, ep, "/sample")) return -1;
         char path[128];
         for (size_t k = 0; k < job->n_unc && job->store == ES_STORE_ALL; k++) {
             snprintf(path, sizeof path, "/inputs/%s", job->model->inputs[job->unc[k]].name);
@@ -463,16 +438,14 @@ int es_store_write_epoch(es_store *st, const es_epoch *ep)
         }
     }
     hsize_t none[2] = {1, 1}, inner[2] = {st->nvars, 6};
-    int rc = es_write_state(st, st->acc, H5T_NATIVE_DOUBLE, accrows, ep, 3, inner,
-                            "/state/chunk_acc") ||
-             es_write_state(st, st->csum, H5T_NATIVE_UINT64, ep->checksum, ep, 1, none,
-                            "/state/chunk_checksum") ||
-             es_write_state(st, st->done, H5T_NATIVE_UINT8, ones, ep, 1, none,
-                            "/state/chunk_done");
+    int rc =
+        es_write_state(st, st->acc, H5T_NATIVE_DOUBLE, accrows, ep, 3, inner, "/state/chunk_acc") ||
+        es_write_state(st, st->csum, H5T_NATIVE_UINT64, ep->checksum, ep, 1, none,
+                       "/state/chunk_checksum") ||
+        es_write_state(st, st->done, H5T_NATIVE_UINT8, ones, ep, 1, none, "/state/chunk_done");
     free(accrows);
     free(ones);
-    if (rc)
-        return -1;
+    if (rc) return -1;
     ES_H5CHECK(st, H5Fflush(st->file, H5F_SCOPE_GLOBAL), "/");
     return 0;
 }
@@ -486,10 +459,10 @@ int es_store_finish(es_store *st, const es_acc *acc, uint64_t checksum, uint64_t
     ES_H5CHECK(st, g, "/summary");
     int rc = 0;
     for (size_t v = 0; v < st->nvars && !rc; v++) {
-        const char *name = v < job->n_unc ? m->inputs[job->unc[v]].name
-                                          : m->outputs[v - job->n_unc].name;
-        const char *unit = v < job->n_unc ? m->inputs[job->unc[v]].unit
-                                          : m->outputs[v - job->n_unc].unit;
+        const char *name =
+            v < job->n_unc ? m->inputs[job->unc[v]].name : m->outputs[v - job->n_unc].name;
+        const char *unit =
+            v < job->n_unc ? m->inputs[job->unc[v]].unit : m->outputs[v - job->n_unc].unit;
         const es_acc *a = &acc[v];
         hid_t s = H5Gcreate2(g, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         if (s < 0) {
@@ -506,8 +479,7 @@ int es_store_finish(es_store *st, const es_acc *acc, uint64_t checksum, uint64_t
         H5Gclose(s);
     }
     H5Gclose(g);
-    if (rc)
-        return -1;
+    if (rc) return -1;
     char cs[32], fin[32];
     snprintf(cs, sizeof cs, "%016llx", (unsigned long long)checksum);
     es_utc_now(fin, sizeof fin);
@@ -529,23 +501,17 @@ int es_store_finish(es_store *st, const es_acc *acc, uint64_t checksum, uint64_t
 
 int es_store_close(es_store *st)
 {
-    if (!st)
-        return 0;
+    if (!st) return 0;
     int rc = 0;
     for (size_t k = 0; k < st->job->n_unc; k++)
-        if (st->unc[k] >= 0)
-            H5Dclose(st->unc[k]);
+        if (st->unc[k] >= 0) H5Dclose(st->unc[k]);
     for (size_t j = 0; j < st->job->model->n_outputs; j++)
-        if (st->out[j] >= 0)
-            H5Dclose(st->out[j]);
+        if (st->out[j] >= 0) H5Dclose(st->out[j]);
     hid_t ds[4] = {st->sample, st->done, st->csum, st->acc};
     for (int i = 0; i < 4; i++)
-        if (ds[i] >= 0)
-            H5Dclose(ds[i]);
-    if (st->dxpl >= 0)
-        H5Pclose(st->dxpl);
-    if (st->file >= 0 && H5Fclose(st->file) < 0)
-        rc = es_h5_fail(st, "H5Fclose", "/");
+        if (ds[i] >= 0) H5Dclose(ds[i]);
+    if (st->dxpl >= 0) H5Pclose(st->dxpl);
+    if (st->file >= 0 && H5Fclose(st->file) < 0) rc = es_h5_fail(st, "H5Fclose", "/");
     free(st->unc);
     free(st->out);
     free(st);

@@ -31,17 +31,17 @@ extern const char *const es_slurm_vars[6];
 /* The rows of one epoch on one rank: chunks in increasing order, packed in
  * slots of job->chunk samples; columns are variable-major. */
 typedef struct {
-    size_t n;              /* chunks held */
-    uint64_t *id;          /* chunk index, [n] */
-    uint64_t *first;       /* first sample of the chunk, [n] */
-    size_t *len;           /* samples in the chunk, [n] */
-    uint64_t *sample;      /* sample index, [cap * chunk] */
-    double *unc;           /* uncertain inputs, [n_unc][cap * chunk] */
-    double *out;           /* outputs, [n_out][cap * chunk] */
-    es_acc *acc;           /* per chunk accumulators, [n][n_unc + n_out] */
-    uint64_t *checksum;    /* per chunk checksum of outputs, [n] */
-    size_t cap;            /* slots */
-    size_t stride;         /* samples per slot and column stride unit (job->chunk) */
+    size_t n;           /* chunks held */
+    uint64_t *id;       /* chunk index, [n] */
+    uint64_t *first;    /* first sample of the chunk, [n] */
+    size_t *len;        /* samples in the chunk, [n] */
+    uint64_t *sample;   /* sample index, [cap * chunk] */
+    double *unc;        /* uncertain inputs, [n_unc][cap * chunk] */
+    double *out;        /* outputs, [n_out][cap * chunk] */
+    es_acc *acc;        /* per chunk accumulators, [n][n_unc + n_out] */
+    uint64_t *checksum; /* per chunk checksum of outputs, [n] */
+    size_t cap;         /* slots */
+    size_t stride;      /* samples per slot and column stride unit (job->chunk) */
 } es_epoch;
 
 typedef struct es_store es_store;

@@ -53,13 +53,15 @@ static void es_mpi_fail(MPI_Comm comm, const char *call, int rc, int line)
 #define ES_MPI(call)                                                                               \
     do {                                                                                           \
         int es_mpi_rc_ = (call);                                                                   \
-        if (es_mpi_rc_ != MPI_SUCCESS)                                                             \
-            es_mpi_fail(comm, #call, es_mpi_rc_, __LINE__);                                        \
+        if (es_mpi_rc_ != MPI_SUCCESS) es_mpi_fail(comm, #call, es_mpi_rc_, __LINE__);             \
     } while (0)
 
 static volatile sig_atomic_t es_stop_signal = 0;
 
-static void es_on_signal(int sig) { es_stop_signal = sig; }
+static void es_on_signal(int sig)
+{
+    es_stop_signal = sig;
+}
 
 void es_sweep_install_signals(void)
 {
@@ -107,8 +109,7 @@ static void es_bcast_str(MPI_Comm comm, char **s)
     ES_MPI(MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, comm));
     if (rank != 0) {
         *s = malloc(n);
-        if (!*s)
-            MPI_Abort(comm, ES_EXIT_IO);
+        if (!*s) MPI_Abort(comm, ES_EXIT_IO);
     }
     ES_MPI(MPI_Bcast(*s, (int)n, MPI_CHAR, 0, comm));
 }
@@ -131,8 +132,7 @@ static int es_load_everywhere(MPI_Comm comm, const char *path, es_job *job)
         }
     }
     ES_MPI(MPI_Bcast(&status, 1, MPI_INT, 0, comm));
-    if (status)
-        return status;
+    if (status) return status;
     char *jt = rank == 0 ? job->job_text : NULL, *st = rank == 0 ? job->scenario_text : NULL;
     char *sp = rank == 0 ? job->scenario_path : NULL;
     es_bcast_str(comm, &jt);
@@ -159,8 +159,8 @@ typedef struct {
     es_design design;
     es_epoch ep;
     size_t nvars;
-    double *u;       /* unit points, [n_unc][chunk] */
-    double *fixed;   /* fixed input columns, [n_inputs][chunk] (only fixed ones filled) */
+    double *u;     /* unit points, [n_unc][chunk] */
+    double *fixed; /* fixed input columns, [n_inputs][chunk] (only fixed ones filled) */
     const double **in;
     double **out;
     double **ucol;
@@ -173,16 +173,14 @@ static int es_worker_init(es_worker *w, const es_job *job, char *err, size_t err
     memset(w, 0, sizeof *w);
     w->job = job;
     const es_model *m = job->model;
-    if (es_design_init(&w->design, job, err, errlen))
-        return -1;
+    if (es_design_init(&w->design, job, err, errlen)) return -1;
     size_t ch = job->chunk, nunc = job->n_unc, nout = m->n_outputs;
     w->nvars = nunc + nout;
     size_t slot = ch * (nunc + nout + 1) * 8;
     size_t cap = ES_EPOCH_BYTES / (slot ? slot : 1);
     uint64_t nchunks = (job->samples + ch - 1) / ch;
     cap = cap < 1 ? 1 : (cap > 64 ? 64 : cap);
-    if (cap > nchunks)
-        cap = (size_t)nchunks;
+    if (cap > nchunks) cap = (size_t)nchunks;
     es_epoch *ep = &w->ep;
     ep->cap = cap;
     ep->stride = ch;
@@ -255,16 +253,14 @@ static int es_compute_chunk(es_worker *w, uint64_t c)
     }
     for (size_t j = 0; j < m->n_outputs; j++)
         w->out[j] = ep->out + j * col + s * ch;
-    if (m->eval(w->in, w->out, len))
-        return -1;
+    if (m->eval(w->in, w->out, len)) return -1;
     uint64_t *ids = ep->sample + s * ch;
     for (size_t k = 0; k < len; k++)
         ids[k] = first + k;
     es_acc *acc = ep->acc + s * w->nvars;
     for (size_t v = 0; v < w->nvars; v++) {
         es_acc_init(&acc[v]);
-        const double *x = v < job->n_unc ? ep->unc + v * col + s * ch
-                                         : w->out[v - job->n_unc];
+        const double *x = v < job->n_unc ? ep->unc + v * col + s * ch : w->out[v - job->n_unc];
         es_acc_add(&acc[v], x, len);
     }
     uint64_t sum = 0;
@@ -283,9 +279,9 @@ static int es_compute_chunk(es_worker *w, uint64_t c)
 /* ---- epoch end: rows to the file, accumulators to rank 0 in chunk order ---- */
 
 typedef struct {
-    es_acc *total;     /* merged so far, [nvars] (rank 0) */
-    uint64_t merged;   /* chunks merged (rank 0) */
-    es_acc *pending;   /* received this epoch, [chunks][nvars] (rank 0) */
+    es_acc *total;   /* merged so far, [nvars] (rank 0) */
+    uint64_t merged; /* chunks merged (rank 0) */
+    es_acc *pending; /* received this epoch, [chunks][nvars] (rank 0) */
     uint64_t *ids;
     int *counts, *displs;
 } es_merge;
@@ -295,8 +291,7 @@ static int es_epoch_end(MPI_Comm comm, es_store *st, es_worker *w, es_merge *mg)
     int rank, size;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
-    if (es_store_write_epoch(st, &w->ep))
-        return -1;
+    if (es_store_write_epoch(st, &w->ep)) return -1;
     es_epoch *ep = &w->ep;
     int n = (int)ep->n;
     ES_MPI(MPI_Gather(&n, 1, MPI_INT, mg->counts, 1, MPI_INT, 0, comm));
@@ -308,24 +303,26 @@ static int es_epoch_end(MPI_Comm comm, es_store *st, es_worker *w, es_merge *mg)
         }
     /* ids first, then the accumulators as bytes */
     uint64_t *ids = rank == 0 ? malloc((size_t)(total ? total : 1) * sizeof(uint64_t)) : NULL;
-    es_acc *accs = rank == 0 ? malloc((size_t)(total ? total : 1) * w->nvars * sizeof(es_acc)) : NULL;
+    es_acc *accs =
+        rank == 0 ? malloc((size_t)(total ? total : 1) * w->nvars * sizeof(es_acc)) : NULL;
     if (rank == 0 && (!ids || !accs)) {
         fprintf(stderr, "econsweep: rank 0: out of memory merging an epoch\n");
         MPI_Abort(comm, ES_EXIT_IO);
     }
-    ES_MPI(MPI_Gatherv(ep->id, n, MPI_UINT64_T, ids, mg->counts, mg->displs, MPI_UINT64_T, 0, comm));
+    ES_MPI(
+        MPI_Gatherv(ep->id, n, MPI_UINT64_T, ids, mg->counts, mg->displs, MPI_UINT64_T, 0, comm));
     int bytes = (int)(w->nvars * sizeof(es_acc));
     if (rank == 0)
         for (int r = 0; r < size; r++) {
             mg->counts[r] *= bytes;
             mg->displs[r] *= bytes;
         }
-    ES_MPI(MPI_Gatherv(ep->acc, n * bytes, MPI_BYTE, accs, mg->counts, mg->displs, MPI_BYTE, 0, comm));
+    ES_MPI(
+        MPI_Gatherv(ep->acc, n * bytes, MPI_BYTE, accs, mg->counts, mg->displs, MPI_BYTE, 0, comm));
     if (rank == 0) {
         /* the epoch's chunks are exactly merged .. merged+total-1 */
         es_acc **byid = malloc((size_t)(total ? total : 1) * sizeof(es_acc *));
-        if (!byid)
-            MPI_Abort(comm, ES_EXIT_IO);
+        if (!byid) MPI_Abort(comm, ES_EXIT_IO);
         for (int i = 0; i < total; i++)
             byid[i] = NULL;
         for (int i = 0; i < total; i++) {
@@ -435,14 +432,10 @@ typedef struct {
 
 static long long es_decide(es_dispatch *d, int r)
 {
-    if (d->closing)
-        return d->closing;
-    if (d->stop_seen || es_stop_signal)
-        return d->closing = ES_REPLY_STOP;
-    if (d->next == d->nchunks)
-        return d->closing = ES_REPLY_DONE;
-    if (d->assigned[r] == d->cap)
-        return d->closing = ES_REPLY_FLUSH;
+    if (d->closing) return d->closing;
+    if (d->stop_seen || es_stop_signal) return d->closing = ES_REPLY_STOP;
+    if (d->next == d->nchunks) return d->closing = ES_REPLY_DONE;
+    if (d->assigned[r] == d->cap) return d->closing = ES_REPLY_FLUSH;
     d->assigned[r]++;
     return (long long)d->next++;
 }
@@ -454,8 +447,7 @@ static void es_serve_one(MPI_Comm comm, es_dispatch *d, int source)
     ES_MPI(MPI_Recv(req, 2, MPI_UINT64_T, source, ES_TAG_REQ, comm, &s));
     int r = s.MPI_SOURCE;
     d->completed[r] = req[0];
-    if (req[1])
-        d->stop_seen = 1;
+    if (req[1]) d->stop_seen = 1;
     long long reply = es_decide(d, r);
     if (reply < 0) {
         d->told[r] = 1;
@@ -469,8 +461,7 @@ static void es_serve_pending(MPI_Comm comm, es_dispatch *d)
     int flag = 1;
     while (flag) {
         ES_MPI(MPI_Iprobe(MPI_ANY_SOURCE, ES_TAG_REQ, comm, &flag, MPI_STATUS_IGNORE));
-        if (flag)
-            es_serve_one(comm, d, MPI_ANY_SOURCE);
+        if (flag) es_serve_one(comm, d, MPI_ANY_SOURCE);
     }
 }
 
@@ -485,19 +476,14 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
 
     es_job job;
     int rc = es_load_everywhere(comm, o->job_path, &job);
-    if (rc)
-        return rc;
-    if (o->has_samples)
-        job.samples = o->samples;
-    if (o->has_seed)
-        job.seed = o->seed;
-    if (o->store >= 0)
-        job.store = (es_store_kind)o->store;
+    if (rc) return rc;
+    if (o->has_samples) job.samples = o->samples;
+    if (o->has_seed) job.seed = o->seed;
+    if (o->store >= 0) job.store = (es_store_kind)o->store;
     const char *out = o->output ? o->output : job.output;
 
     int status = 0;
-    if (rank == 0)
-        status = es_preflight(out, o->force);
+    if (rank == 0) status = es_preflight(out, o->force);
     ES_MPI(MPI_Bcast(&status, 1, MPI_INT, 0, comm));
     if (status) {
         es_job_free(&job);
@@ -525,24 +511,21 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
     int anybad = 0;
     ES_MPI(MPI_Allreduce(&bad, &anybad, 1, MPI_INT, MPI_MAX, comm));
     if (anybad) {
-        if (bad)
-            fprintf(stderr, "econsweep: rank %d: %s\n", rank, err);
+        if (bad) fprintf(stderr, "econsweep: rank %d: %s\n", rank, err);
         es_worker_free(&w);
         es_job_free(&job);
         return ES_EXIT_IO;
     }
 
     es_store *st = es_store_create(comm, out, &job, &info, o->force);
-    if (!st)
-        MPI_Abort(comm, ES_EXIT_IO); /* a rank may be inside a collective call */
+    if (!st) MPI_Abort(comm, ES_EXIT_IO); /* a rank may be inside a collective call */
 
     es_merge mg;
     memset(&mg, 0, sizeof mg);
     mg.total = malloc(w.nvars * sizeof(es_acc));
     mg.counts = malloc((size_t)size * sizeof(int));
     mg.displs = malloc((size_t)size * sizeof(int));
-    if (!mg.total || !mg.counts || !mg.displs)
-        MPI_Abort(comm, ES_EXIT_IO);
+    if (!mg.total || !mg.counts || !mg.displs) MPI_Abort(comm, ES_EXIT_IO);
     for (size_t v = 0; v < w.nvars; v++)
         es_acc_init(&mg.total[v]);
 
@@ -557,8 +540,7 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
         d.assigned = calloc((size_t)size, sizeof(size_t));
         d.told = calloc((size_t)size, sizeof(int));
         d.completed = calloc((size_t)size, sizeof(uint64_t));
-        if (!d.assigned || !d.told || !d.completed)
-            MPI_Abort(comm, ES_EXIT_IO);
+        if (!d.assigned || !d.told || !d.completed) MPI_Abort(comm, ES_EXIT_IO);
         double interval = es_progress_interval(), last = MPI_Wtime();
         for (;;) {
             es_serve_pending(comm, &d);
@@ -583,8 +565,7 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
             }
             while (d.ntold < size - 1)
                 es_serve_one(comm, &d, MPI_ANY_SOURCE);
-            if (es_epoch_end(comm, st, &w, &mg))
-                MPI_Abort(comm, ES_EXIT_IO);
+            if (es_epoch_end(comm, st, &w, &mg)) MPI_Abort(comm, ES_EXIT_IO);
             if (d.closing != ES_REPLY_FLUSH) {
                 stopped = d.closing == ES_REPLY_STOP;
                 break;
@@ -614,10 +595,10 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
                     fprintf(stderr, "econsweep: rank %d: model evaluation out of memory\n", rank);
                     MPI_Abort(comm, ES_EXIT_IO);
                 }
-                ES_MPI(MPI_Recv(&reply, 1, MPI_LONG_LONG, 0, ES_TAG_REPLY, comm, MPI_STATUS_IGNORE));
+                ES_MPI(
+                    MPI_Recv(&reply, 1, MPI_LONG_LONG, 0, ES_TAG_REPLY, comm, MPI_STATUS_IGNORE));
             }
-            if (es_epoch_end(comm, st, &w, &mg))
-                MPI_Abort(comm, ES_EXIT_IO);
+            if (es_epoch_end(comm, st, &w, &mg)) MPI_Abort(comm, ES_EXIT_IO);
             if (reply != ES_REPLY_FLUSH) {
                 stopped = reply == ES_REPLY_STOP;
                 break;

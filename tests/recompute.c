@@ -13,8 +13,7 @@
 static int read_at(hid_t file, const char *path, hid_t type, uint64_t i, void *out)
 {
     hid_t d = H5Dopen2(file, path, H5P_DEFAULT);
-    if (d < 0)
-        return -1;
+    if (d < 0) return -1;
     hid_t fs = H5Dget_space(d);
     hsize_t start = i, one = 1;
     H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &one, NULL);
@@ -50,8 +49,7 @@ int main(int argc, char **argv)
         return 2;
     }
     hid_t f = H5Fopen(argv[2], H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0)
-        return 2;
+    if (f < 0) return 2;
     job.seed = attr_u64(f, "seed");
     job.samples = attr_u64(f, "samples");
     es_design des;

@@ -4,7 +4,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka needs the four headers above first */
 #include <cmocka.h>
+
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -21,19 +24,24 @@ static es_dist make(const char *kind, size_t n, const char *const *names, const 
     int k = es_dist_kind_find(kind);
     assert_true(k >= 0);
     int rc = es_dist_init(&d, (es_dist_kind)k, n, names, v, &bad, err, sizeof err);
-    if (rc)
-        fail_msg("%s: %s", kind, err);
+    if (rc) fail_msg("%s: %s", kind, err);
     return d;
 }
 
 typedef double (*cdf_fn)(const es_dist *d, double x);
 
-static double cdf_uniform(const es_dist *d, double x) { return gsl_cdf_flat_P(x, d->p[0], d->p[1]); }
+static double cdf_uniform(const es_dist *d, double x)
+{
+    return gsl_cdf_flat_P(x, d->p[0], d->p[1]);
+}
 static double cdf_loguniform(const es_dist *d, double x)
 {
     return log(x / d->p[0]) / log(d->p[1] / d->p[0]);
 }
-static double cdf_normal(const es_dist *d, double x) { return gsl_cdf_gaussian_P(x - d->p[0], d->p[1]); }
+static double cdf_normal(const es_dist *d, double x)
+{
+    return gsl_cdf_gaussian_P(x - d->p[0], d->p[1]);
+}
 static double cdf_truncnormal(const es_dist *d, double x)
 {
     double a = gsl_cdf_gaussian_P(d->p[2] - d->p[0], d->p[1]);
@@ -47,8 +55,7 @@ static double cdf_lognormal(const es_dist *d, double x)
 static double cdf_triangular(const es_dist *d, double x)
 {
     double a = d->p[0], c = d->p[1], b = d->p[2];
-    if (x <= c)
-        return (x - a) * (x - a) / ((b - a) * (c - a));
+    if (x <= c) return (x - a) * (x - a) / ((b - a) * (c - a));
     return 1 - (b - x) * (b - x) / ((b - a) * (b - c));
 }
 static double cdf_pert(const es_dist *d, double x)
@@ -69,8 +76,8 @@ static void round_trip(const es_dist *d, cdf_fn cdf, double tol)
         double x = es_dist_quantile(d, u);
         double back = cdf(d, x);
         if (!(fabs(back - u) <= tol))
-            fail_msg("%s: u = %.17g -> x = %.17g -> F(x) = %.17g", es_dist_kind_name(d->kind), u,
-                     x, back);
+            fail_msg("%s: u = %.17g -> x = %.17g -> F(x) = %.17g", es_dist_kind_name(d->kind), u, x,
+                     back);
     }
 }
 
@@ -171,12 +178,11 @@ static void expect_error(const char *kind, size_t n, const char *const *names, c
     es_dist d;
     char err[256] = "";
     int bad = 99;
-    int rc = es_dist_init(&d, (es_dist_kind)es_dist_kind_find(kind), n, names, v, &bad, err,
-                          sizeof err);
+    int rc =
+        es_dist_init(&d, (es_dist_kind)es_dist_kind_find(kind), n, names, v, &bad, err, sizeof err);
     assert_int_equal(rc, -1);
     assert_int_equal(bad, want_bad);
-    if (!strstr(err, want_text))
-        fail_msg("%s: message '%s' lacks '%s'", kind, err, want_text);
+    if (!strstr(err, want_text)) fail_msg("%s: message '%s' lacks '%s'", kind, err, want_text);
 }
 
 static void test_parameter_errors(void **state)
@@ -233,9 +239,9 @@ static void test_describe(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_lognormal_p95),
-        cmocka_unit_test(test_moments),          cmocka_unit_test(test_parameter_errors),
-        cmocka_unit_test(test_support),          cmocka_unit_test(test_describe),
+        cmocka_unit_test(test_round_trip), cmocka_unit_test(test_lognormal_p95),
+        cmocka_unit_test(test_moments),    cmocka_unit_test(test_parameter_errors),
+        cmocka_unit_test(test_support),    cmocka_unit_test(test_describe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

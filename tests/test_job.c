@@ -4,7 +4,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka needs the four headers above first */
 #include <cmocka.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +29,7 @@ static void test_shipped_jobs(void **state)
     es_job j;
     char err[4096];
     int rc = es_job_load(&j, src("jobs/openai_amazon.ini"), err, sizeof err);
-    if (rc)
-        fail_msg("%s", err);
+    if (rc) fail_msg("%s", err);
     assert_string_equal(j.model->name, "compute_economics");
     assert_true(j.samples == 1000000 && j.seed == 20261127 && j.chunk == 16384);
     assert_true(j.n_unc >= 15);
@@ -37,13 +39,11 @@ static void test_shipped_jobs(void **state)
     es_job_free(&j);
 
     rc = es_job_load(&j, src("jobs/smoke.ini"), err, sizeof err);
-    if (rc)
-        fail_msg("%s", err);
+    if (rc) fail_msg("%s", err);
     assert_true(j.samples == 5000 && j.chunk == 512);
     es_job_free(&j);
     rc = es_job_load(&j, src("jobs/ishigami.ini"), err, sizeof err);
-    if (rc)
-        fail_msg("%s", err);
+    if (rc) fail_msg("%s", err);
     assert_int_equal((int)j.n_unc, 3);
     assert_int_equal(j.store, ES_STORE_SUMMARY);
     es_job_free(&j);
@@ -57,8 +57,7 @@ static void test_scenario_holds_every_input(void **state)
     char err[4096];
     assert_int_equal(es_job_load(&j, src("jobs/openai_amazon.ini"), err, sizeof err), 0);
     for (size_t i = 0; i < j.model->n_inputs; i++) {
-        if (j.value_line[i] == 0)
-            fail_msg("%s is not in the scenario", j.model->inputs[i].name);
+        if (j.value_line[i] == 0) fail_msg("%s is not in the scenario", j.model->inputs[i].name);
         assert_true(j.value[i] == j.model->inputs[i].def);
     }
     es_job_free(&j);
@@ -97,8 +96,7 @@ static void expect(const char *job, const char *scen, const char *w1, const char
     es_job j;
     char err[4096] = "";
     int rc = es_job_load_with(&j, "dir/job.ini", mem_reader, NULL, err, sizeof err);
-    if (rc == 0)
-        fail_msg("accepted:\n%s", job);
+    if (rc == 0) fail_msg("accepted:\n%s", job);
     if (!strstr(err, w1) || (w2 && !strstr(err, w2)))
         fail_msg("message:\n%s\nlacks '%s' / '%s' for:\n%s", err, w1, w2 ? w2 : "", job);
 }
@@ -109,8 +107,7 @@ static void accept(const char *job, const char *scen, es_job *j)
     mem_scen = scen ? scen : good_scen;
     char err[4096] = "";
     int rc = es_job_load_with(j, "dir/job.ini", mem_reader, NULL, err, sizeof err);
-    if (rc)
-        fail_msg("rejected:\n%s\nwith:\n%s", job, err);
+    if (rc) fail_msg("rejected:\n%s\nwith:\n%s", job, err);
     assert_string_equal(err, ""); /* a correct file yields no message at all */
 }
 
@@ -139,7 +136,8 @@ static void test_sweep_errors(void **state)
     expect("", NULL, "dir/job.ini: the file is empty", NULL);
     expect("; only a comment\n", NULL, "no [sweep] section", NULL);
     expect("[sweep]\nseed = 1\n", NULL, "has no 'samples'", NULL);
-    expect(SW "sede = 3\n", NULL, "dir/job.ini:4: [sweep] sede: unknown key", "did you mean 'seed'");
+    expect(SW "sede = 3\n", NULL, "dir/job.ini:4: [sweep] sede: unknown key",
+           "did you mean 'seed'");
     expect(SW "samples = 20\n", NULL, "dir/job.ini:4: [sweep] samples: duplicate key", "line 3");
     expect("[sweep]\nsamples = 0\n", NULL, "dir/job.ini:2: [sweep] samples", "whole number");
     expect("[sweep]\nsamples = 1.5\n", NULL, "dir/job.ini:2: [sweep] samples", NULL);
@@ -161,22 +159,22 @@ static void test_sweep_errors(void **state)
 static void test_input_errors(void **state)
 {
     (void)state;
-    expect(SW "[valuaton_usd]\ndist = constant\nvalue = 1\n", NULL,
-           "dir/job.ini:4: [valuaton_usd]", "did you mean [valuation_usd]");
+    expect(SW "[valuaton_usd]\ndist = constant\nvalue = 1\n", NULL, "dir/job.ini:4: [valuaton_usd]",
+           "did you mean [valuation_usd]");
     expect(SW "[nothing_like_it_at_all]\ndist = constant\nvalue = 1\n", NULL,
            "dir/job.ini:4: [nothing_like_it_at_all]: unknown section", NULL);
-    expect(SW "[mfu]\ndist = gamma\n", NULL, "dir/job.ini:5: [mfu] dist: unknown distribution 'gamma'",
-           "truncnormal");
+    expect(SW "[mfu]\ndist = gamma\n", NULL,
+           "dir/job.ini:5: [mfu] dist: unknown distribution 'gamma'", "truncnormal");
     expect(SW "[mfu]\nlow = 0.1\n", NULL, "dir/job.ini:4: [mfu]: no 'dist' key", NULL);
     expect(SW "[mfu]\n", NULL, "dir/job.ini:4: [mfu]: no 'dist' key", NULL);
-    expect(SW "[mfu]\ndist = uniform\nlow = 0.1\n", NULL, "dir/job.ini:5: [mfu] dist: uniform needs 'high'",
-           NULL);
+    expect(SW "[mfu]\ndist = uniform\nlow = 0.1\n", NULL,
+           "dir/job.ini:5: [mfu] dist: uniform needs 'high'", NULL);
     expect(SW "[mfu]\ndist = uniform\nlow = 0.1\nhigh = 0.5\nmode = 0.3\n", NULL,
            "dir/job.ini:8: [mfu] mode: 'mode' is not a parameter of uniform", NULL);
     expect(SW "[mfu]\ndist = uniform\nlow = abc\nhigh = 0.5\n", NULL,
            "dir/job.ini:6: [mfu] low: 'abc' is not a finite decimal number", NULL);
-    expect(SW "[mfu]\ndist = uniform\nlow = 0.1\nhigh = inf\n", NULL, "dir/job.ini:7: [mfu] high:",
-           "finite");
+    expect(SW "[mfu]\ndist = uniform\nlow = 0.1\nhigh = inf\n", NULL,
+           "dir/job.ini:7: [mfu] high:", "finite");
     expect(SW "[mfu]\ndist = uniform\nlow = nan\nhigh = 0.5\n", NULL, "dir/job.ini:6:", "finite");
     expect(SW "[mfu]\ndist = uniform\nlow = 1e999\nhigh = 0.5\n", NULL, "dir/job.ini:6:", "finite");
     expect(SW "[mfu]\ndist = uniform\nlow = 0.5\nhigh = 0.5\n", NULL,
@@ -203,14 +201,16 @@ static void test_input_errors(void **state)
 static void test_correlation_errors(void **state)
 {
     (void)state;
-#define TWO "[mfu]\ndist = uniform\nlow = 0.2\nhigh = 0.5\n[pue]\ndist = uniform\nlow = 1.1\nhigh = 1.3\n"
+#define TWO                                                                                        \
+    "[mfu]\ndist = uniform\nlow = 0.2\nhigh = 0.5\n[pue]\ndist = uniform\nlow = 1.1\nhigh = 1.3\n"
     expect(SW TWO "[correlation]\nmfu ~ foo = 0.3\n", NULL,
            "dir/job.ini:13: [correlation] 'foo' is not an input", NULL);
     expect(SW TWO "[correlation]\nmfu ~ load_factor = 0.3\n", NULL,
            "dir/job.ini:13: [correlation] load_factor is fixed in this job", NULL);
-    expect(SW TWO "[correlation]\nmfu ~ pue = 1.5\n", NULL,
-           "dir/job.ini:13: [correlation] mfu ~ pue = '1.5': expected a rank correlation in [-1, 1]",
-           NULL);
+    expect(
+        SW TWO "[correlation]\nmfu ~ pue = 1.5\n", NULL,
+        "dir/job.ini:13: [correlation] mfu ~ pue = '1.5': expected a rank correlation in [-1, 1]",
+        NULL);
     expect(SW TWO "[correlation]\nmfu ~ pue = 0.2\npue ~ mfu = 0.1\n", NULL,
            "dir/job.ini:14: [correlation] pue ~ mfu: the pair is already set at line 13", NULL);
     expect(SW TWO "[correlation]\nmfu pue = 0.2\n", NULL, "dir/job.ini:13: [correlation] 'mfu pue'",
@@ -230,9 +230,10 @@ static void test_scenario_errors(void **state)
     expect(SW, "[a]\nmfu = 0\n", "dir/scen.ini:2: mfu = 0: mfu must be > 0", NULL);
     expect(SW, "[a]\nmfu = high\n", "dir/scen.ini:2: mfu: 'high' is not a finite decimal number",
            NULL);
-    expect(SW, "[a]\nmfu = 0.3\n[b]\nmfu = 0.4\n", "dir/scen.ini:4: mfu: set again (first at line 2)",
-           NULL);
-    expect(SW, "[a]\ncontract_years = 6.5\n", "dir/scen.ini:2: contract_years = 6.5", "whole number");
+    expect(SW, "[a]\nmfu = 0.3\n[b]\nmfu = 0.4\n",
+           "dir/scen.ini:4: mfu: set again (first at line 2)", NULL);
+    expect(SW, "[a]\ncontract_years = 6.5\n", "dir/scen.ini:2: contract_years = 6.5",
+           "whole number");
     expect(SW, "[a]\n[b]\nmfu = 0.3\n", "dir/scen.ini:1: section [a] is empty", NULL);
     expect(SW, "[a]\ndie_area_mm2 = 12000\n", "gross dies per wafer must be > 0", NULL);
     /* an empty scenario is allowed: every input keeps its model default */
@@ -251,9 +252,9 @@ static void test_scenario_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_shipped_jobs),      cmocka_unit_test(test_scenario_holds_every_input),
-        cmocka_unit_test(test_correct_file),      cmocka_unit_test(test_sweep_errors),
-        cmocka_unit_test(test_input_errors),      cmocka_unit_test(test_correlation_errors),
+        cmocka_unit_test(test_shipped_jobs),    cmocka_unit_test(test_scenario_holds_every_input),
+        cmocka_unit_test(test_correct_file),    cmocka_unit_test(test_sweep_errors),
+        cmocka_unit_test(test_input_errors),    cmocka_unit_test(test_correlation_errors),
         cmocka_unit_test(test_scenario_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka needs the four headers above first */
 #include <cmocka.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -14,20 +17,46 @@
 #include "model_testfn.h"
 
 /* python3 tests/data/model_reference.py */
-static const double want_defaults[ES_ECON_NOUT] = {
-    78.82420116105777, 0.6060606060606061, 418.6531485751775, 4637.306297150355,
-    718808.1010265984, 1322.6069058889411, 695638328.2213475, 1.0848101664303096e+29,
-    0.2813532805321936, 0.4190379149638489, 4148935866.4638977, 0.01818181818181818,
-    0.4166666666666667, 0.75, 5804447686.072417, 0.2535448479973371};
-static const double want_share0[ES_ECON_NOUT] = {
-    78.82420116105777, 0.6060606060606061, 418.6531485751775, 4637.306297150355, 0.0, 0.0, 0.0,
-    0.0, 0.2813532805321936, 0.4190379149638489, 0.0, 0.01818181818181818, 0.8333333333333334,
-    0.5, 4137781019.405752, 0.1966502500875128};
-static const double want_share1[ES_ECON_NOUT] = {
-    78.82420116105777, 0.6060606060606061, 418.6531485751775, 4637.306297150355,
-    1437616.2020531967, 2645.2138117778823, 1391276656.442695, 2.169620332860619e+29,
-    0.2813532805321936, 0.4190379149638489, 8297871732.927795, 0.01818181818181818, 0.0, 1.0,
-    7471114352.739083, 0.3300507993077869};
+static const double want_defaults[ES_ECON_NOUT] = {78.82420116105777,  0.6060606060606061,
+                                                   418.6531485751775,  4637.306297150355,
+                                                   718808.1010265984,  1322.6069058889411,
+                                                   695638328.2213475,  1.0848101664303096e+29,
+                                                   0.2813532805321936, 0.4190379149638489,
+                                                   4148935866.4638977, 0.01818181818181818,
+                                                   0.4166666666666667, 0.75,
+                                                   5804447686.072417,  0.2535448479973371};
+static const double want_share0[ES_ECON_NOUT] = {78.82420116105777,
+                                                 0.6060606060606061,
+                                                 418.6531485751775,
+                                                 4637.306297150355,
+                                                 0.0,
+                                                 0.0,
+                                                 0.0,
+                                                 0.0,
+                                                 0.2813532805321936,
+                                                 0.4190379149638489,
+                                                 0.0,
+                                                 0.01818181818181818,
+                                                 0.8333333333333334,
+                                                 0.5,
+                                                 4137781019.405752,
+                                                 0.1966502500875128};
+static const double want_share1[ES_ECON_NOUT] = {78.82420116105777,
+                                                 0.6060606060606061,
+                                                 418.6531485751775,
+                                                 4637.306297150355,
+                                                 1437616.2020531967,
+                                                 2645.2138117778823,
+                                                 1391276656.442695,
+                                                 2.169620332860619e+29,
+                                                 0.2813532805321936,
+                                                 0.4190379149638489,
+                                                 8297871732.927795,
+                                                 0.01818181818181818,
+                                                 0.0,
+                                                 1.0,
+                                                 7471114352.739083,
+                                                 0.3300507993077869};
 static const double want_noroot_npv = -8324242424.242425;
 
 static void eval_at(const double *x, double *y)
@@ -52,8 +81,7 @@ static void check_all(const double *got, const double *want)
 {
     for (int j = 0; j < ES_ECON_NOUT; j++) {
         double tol = 1e-9 * fabs(want[j]);
-        if (want[j] == 0)
-            tol = 1e-300;
+        if (want[j] == 0) tol = 1e-300;
         if (!(fabs(got[j] - want[j]) <= tol))
             fail_msg("%s = %.17g, expected %.17g", es_model_econ.outputs[j].name, got[j], want[j]);
     }
@@ -119,7 +147,9 @@ static void test_irr_without_root(void **state)
 static void test_irr_is_root(void **state)
 {
     (void)state;
-    es_econ_flows cf = {-100, 0, 0, 200, 3, };
+    es_econ_flows cf = {
+        -100, 0, 0, 200, 3,
+    };
     double irr = es_econ_irr(&cf);
     assert_true(fabs(irr - (pow(2, 1.0 / 3) - 1)) < 1e-12);
     es_econ_flows big = {-1, 30, 1, 0, 0};
@@ -219,10 +249,14 @@ static void test_ishigami_and_sobol_g(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),           cmocka_unit_test(test_chip_share_ends),
-        cmocka_unit_test(test_alpha_large_is_poisson), cmocka_unit_test(test_irr_without_root),
-        cmocka_unit_test(test_irr_is_root),        cmocka_unit_test(test_batch_equals_single),
-        cmocka_unit_test(test_check_box),          cmocka_unit_test(test_input_rules),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_chip_share_ends),
+        cmocka_unit_test(test_alpha_large_is_poisson),
+        cmocka_unit_test(test_irr_without_root),
+        cmocka_unit_test(test_irr_is_root),
+        cmocka_unit_test(test_batch_equals_single),
+        cmocka_unit_test(test_check_box),
+        cmocka_unit_test(test_input_rules),
         cmocka_unit_test(test_ishigami_and_sobol_g),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

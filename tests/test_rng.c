@@ -3,7 +3,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka needs the four headers above first */
 #include <cmocka.h>
+
 #include <math.h>
 
 #include <Random123/philox.h>
@@ -96,8 +99,8 @@ static void test_dimensions_independent(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_known_answer_zero),  cmocka_unit_test(test_counter_layout),
-        cmocka_unit_test(test_uniform_known_value), cmocka_unit_test(test_uniform_moments),
+        cmocka_unit_test(test_known_answer_zero),      cmocka_unit_test(test_counter_layout),
+        cmocka_unit_test(test_uniform_known_value),    cmocka_unit_test(test_uniform_moments),
         cmocka_unit_test(test_dimensions_independent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

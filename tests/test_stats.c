@@ -3,7 +3,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka needs the four headers above first */
 #include <cmocka.h>
+
 #include <math.h>
 
 #include "rng.h"
@@ -65,10 +68,10 @@ static void test_checksum_order_free(void **state)
     uint64_t whole = es_checksum(1000, 100, 3, x);
     uint64_t parts = es_checksum(1060, 40, 3, x + 60) + es_checksum(1000, 60, 3, x);
     assert_true(whole == parts);
-    assert_true(es_checksum(1000, 100, 4, x) != whole);  /* variable matters */
-    assert_true(es_checksum(1001, 100, 3, x) != whole);  /* index matters */
+    assert_true(es_checksum(1000, 100, 4, x) != whole); /* variable matters */
+    assert_true(es_checksum(1001, 100, 3, x) != whole); /* index matters */
     x[50] = nextafter(x[50], 1e9);
-    assert_true(es_checksum(1000, 100, 3, x) != whole);  /* one ulp matters */
+    assert_true(es_checksum(1000, 100, 3, x) != whole); /* one ulp matters */
 }
 
 int main(void)
