@@ -565,6 +565,13 @@ static void es_load_input_section(es_job *job, es_ini *ini, const char *sec, int
                "[%s] dist: %s takes whole numbers only; expected 'dist = constant'", sec, sec);
         return;
     }
+    if (kind == ES_DIST_CONSTANT) { /* one value: the scenario's rules apply to it */
+        char rule[96];
+        if (es_model_input_valid(in, d.p[0], rule, sizeof rule)) {
+            es_err(errs, path, lines[0], "[%s] value = %g: %s %s", sec, d.p[0], sec, rule);
+            return;
+        }
+    }
     if (!es_bound_ok_lo(&lo, in) || !es_bound_ok_hi(&hi, in)) {
         int low_side = !es_bound_ok_lo(&lo, in);
         const es_bound *b = low_side ? &lo : &hi;

@@ -188,6 +188,10 @@ static void test_input_errors(void **state)
            "chip_share must be <= 1", NULL);
     expect(SW "[contract_years]\ndist = uniform\nlow = 5\nhigh = 9\n", NULL,
            "dir/job.ini:5: [contract_years] dist: contract_years takes whole numbers", NULL);
+    expect(SW "[contract_years]\ndist = constant\nvalue = 6.5\n", NULL,
+           "dir/job.ini:6: [contract_years] value = 6.5: contract_years must be a whole number", NULL);
+    expect(SW "[mfu]\ndist = constant\nvalue = 0\n", NULL,
+           "dir/job.ini:6: [mfu] value = 0: mfu must be > 0", NULL);
     expect(SW "[die_area_mm2]\ndist = uniform\nlow = 500\nhigh = 20000\n", NULL,
            "gross dies per wafer must be > 0", "dir/job.ini:5:");
     expect(SW "[die_area_mm2]\ndist = lognormal\nmedian = 650\nsigma = 0.1\n", NULL,
