@@ -25,44 +25,9 @@ int es_design_init(es_design *d, const es_job *job, char *err, size_t errlen)
         return -1;
     }
     if (job->n_corr == 0) return 0;
-    int pos[ES_JOB_MAXIN], inblock[ES_JOB_MAXIN] = {0};
-    for (size_t k = 0; k < job->n_unc; k++)
-        pos[job->unc[k]] = (int)k;
-    for (size_t c = 0; c < job->n_corr; c++) {
-        inblock[pos[job->corr[c].a]] = 1;
-        inblock[pos[job->corr[c].b]] = 1;
-    }
-    int where[ES_JOB_MAXIN];
-    for (size_t k = 0; k < job->n_unc; k++)
-        if (inblock[k]) {
-            where[k] = (int)d->nc;
-            d->cpos[d->nc++] = k;
-        }
-    size_t n = d->nc;
-    double *a = d->chol;
-    for (size_t i = 0; i < n; i++)
-        a[i * n + i] = 1;
-    for (size_t c = 0; c < job->n_corr; c++) {
-        size_t i = (size_t)where[pos[job->corr[c].a]], j = (size_t)where[pos[job->corr[c].b]];
-        a[i * n + j] = a[j * n + i] = 2 * sin(M_PI * job->corr[c].rho / 6);
-    }
-    for (size_t j = 0; j < n; j++) {
-        double s = a[j * n + j];
-        for (size_t k = 0; k < j; k++)
-            s -= a[j * n + k] * a[j * n + k];
-        if (!(s > 1e-12)) {
-            snprintf(err, errlen, "the correlation matrix is not positive definite");
-            return -1;
-        }
-        a[j * n + j] = sqrt(s);
-        for (size_t i = j + 1; i < n; i++) {
-            double t = a[i * n + j];
-            for (size_t k = 0; k < j; k++)
-                t -= a[i * n + k] * a[j * n + k];
-            a[i * n + j] = t / a[j * n + j];
-        }
-        for (size_t k = j + 1; k < n; k++)
-            a[j * n + k] = 0;
+    if (es_job_copula(job, &d->nc, d->cpos, d->chol)) {
+        snprintf(err, errlen, "the correlation matrix is not positive definite");
+        return -1;
     }
     return 0;
 }

@@ -398,21 +398,44 @@ int es_job_read_file(const char *path, char **text, size_t *len, char *err, size
 
 /* ---- correlation ------------------------------------------------------ */
 
-/* In-place Cholesky of an n x n symmetric matrix (lower factor); -1 if it is
- * not positive definite. */
-static int es_cholesky(double *a, size_t n)
+int es_job_copula(const es_job *job, size_t *nc, size_t *cpos, double *L)
 {
+    /* which uncertain inputs take part, and where they sit in the block */
+    int pos[ES_JOB_MAXIN], inblock[ES_JOB_MAXIN] = {0}, where[ES_JOB_MAXIN];
+    for (size_t k = 0; k < job->n_unc; k++)
+        pos[job->unc[k]] = (int)k;
+    for (size_t c = 0; c < job->n_corr; c++) {
+        inblock[pos[job->corr[c].a]] = 1;
+        inblock[pos[job->corr[c].b]] = 1;
+    }
+    size_t n = 0;
+    for (size_t k = 0; k < job->n_unc; k++)
+        if (inblock[k]) {
+            where[k] = (int)n;
+            cpos[n++] = k;
+        }
+    *nc = n;
+    for (size_t i = 0; i < n * n; i++)
+        L[i] = 0;
+    for (size_t i = 0; i < n; i++)
+        L[i * n + i] = 1;
+    for (size_t c = 0; c < job->n_corr; c++) {
+        size_t i = (size_t)where[pos[job->corr[c].a]], j = (size_t)where[pos[job->corr[c].b]];
+        L[i * n + j] = L[j * n + i] = 2 * sin(M_PI * job->corr[c].rho / 6);
+    }
+    /* Cholesky in place, lower factor; the upper triangle is cleared */
     for (size_t j = 0; j < n; j++) {
-        double s = a[j * n + j];
+        double s = L[j * n + j];
         for (size_t k = 0; k < j; k++)
-            s -= a[j * n + k] * a[j * n + k];
+            s -= L[j * n + k] * L[j * n + k];
         if (!(s > 1e-12)) return -1;
-        a[j * n + j] = sqrt(s);
+        L[j * n + j] = sqrt(s);
         for (size_t i = j + 1; i < n; i++) {
-            double t = a[i * n + j];
+            double t = L[i * n + j];
             for (size_t k = 0; k < j; k++)
-                t -= a[i * n + k] * a[j * n + k];
-            a[i * n + j] = t / a[j * n + j];
+                t -= L[i * n + k] * L[j * n + k];
+            L[i * n + j] = t / L[j * n + j];
+            L[j * n + i] = 0;
         }
     }
     return 0;
@@ -661,29 +684,17 @@ static void es_load_correlation(es_job *job, es_ini *ini, const char *path, es_e
         c->line = e->line;
     }
     if (job->n_corr == 0) return;
-    /* The Gaussian copula needs a positive definite matrix of Pearson
-     * correlations 2 sin(pi rho_s / 6) (Pearson 1907 for the normal). */
-    size_t n = job->n_unc;
-    double *a = calloc(n * n, sizeof *a);
-    int pos[ES_JOB_MAXIN];
-    if (!a) {
+    size_t nc, cpos[ES_JOB_MAXIN];
+    double *L = malloc(sizeof(double) * ES_JOB_MAXIN * ES_JOB_MAXIN);
+    if (!L) {
         es_err(errs, path, 0, "out of memory");
         return;
     }
-    for (size_t k = 0; k < n; k++) {
-        pos[job->unc[k]] = (int)k;
-        a[k * n + k] = 1;
-    }
-    for (size_t c = 0; c < job->n_corr; c++) {
-        double r = 2 * sin(M_PI * job->corr[c].rho / 6);
-        size_t i = (size_t)pos[job->corr[c].a], j = (size_t)pos[job->corr[c].b];
-        a[i * n + j] = a[j * n + i] = r;
-    }
-    if (es_cholesky(a, n))
+    if (es_job_copula(job, &nc, cpos, L))
         es_err(errs, path, job->corr[0].line,
                "[correlation]: the correlations together are not consistent (the matrix is not "
                "positive definite); expected weaker or compatible correlations");
-    free(a);
+    free(L);
 }
 
 int es_job_load_with(es_job *job, const char *path, es_job_reader reader, void *ctx, char *err,

@@ -74,6 +74,13 @@ const char *es_design_name(es_design_kind d);
 const char *es_store_name(es_store_kind s);
 int es_store_find(const char *name);
 
+/* The Gaussian copula of the job's rank correlations: the nc uncertain
+ * inputs that take part (their positions among the uncertain inputs in
+ * cpos[nc]) and the lower Cholesky factor L (nc x nc, row major, room for
+ * ES_JOB_MAXIN^2) of their normal-score correlations 2 sin(pi rho / 6).
+ * Returns 0, or -1 when that matrix is not positive definite. */
+int es_job_copula(const es_job *job, size_t *nc, size_t *cpos, double *L);
+
 /* A whole number in [lo, hi], as digits or as a decimal like 1e6.  0 or -1. */
 int es_parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 
