@@ -456,12 +456,23 @@ static void es_serve_one(MPI_Comm comm, es_dispatch *d, int source)
     ES_MPI(MPI_Send(&reply, 1, MPI_LONG_LONG, r, ES_TAG_REPLY, comm));
 }
 
+/* Serve every request that has arrived.  An MPI_Iprobe that finds nothing
+ * drives MPI's progress engine once but does not look again (Open MPI's ob1),
+ * so a request that came in while rank 0 was computing is often seen only by
+ * the second probe: probing until two in a row find nothing keeps workers
+ * from waiting a whole chunk for their reply. */
 static void es_serve_pending(MPI_Comm comm, es_dispatch *d)
 {
-    int flag = 1;
-    while (flag) {
+    int misses = 0;
+    while (misses < 2) {
+        int flag = 0;
         ES_MPI(MPI_Iprobe(MPI_ANY_SOURCE, ES_TAG_REQ, comm, &flag, MPI_STATUS_IGNORE));
-        if (flag) es_serve_one(comm, d, MPI_ANY_SOURCE);
+        if (flag) {
+            es_serve_one(comm, d, MPI_ANY_SOURCE);
+            misses = 0;
+        } else {
+            misses++;
+        }
     }
 }
 
@@ -542,6 +553,10 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
         d.completed = calloc((size_t)size, sizeof(uint64_t));
         if (!d.assigned || !d.told || !d.completed) MPI_Abort(comm, ES_EXIT_IO);
         double interval = es_progress_interval(), last = MPI_Wtime();
+        /* every worker asks at once when an epoch starts: answer them all
+         * before computing, so none waits for rank 0's chunk */
+        for (int r = 1; r < size; r++)
+            es_serve_one(comm, &d, MPI_ANY_SOURCE);
         for (;;) {
             es_serve_pending(comm, &d);
             if (!d.closing) {
@@ -574,6 +589,8 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
             d.ntold = 0;
             memset(d.assigned, 0, (size_t)size * sizeof(size_t));
             memset(d.told, 0, (size_t)size * sizeof(int));
+            for (int r = 1; r < size; r++)
+                es_serve_one(comm, &d, MPI_ANY_SOURCE);
         }
         free(d.assigned);
         free(d.told);

@@ -28,6 +28,7 @@ fi
 [ "$(id -u)" -eq 0 ] || { echo "tests/slurm/cluster.sh: needs root (slurmd runs jobs as users)" >&2; exit 1; }
 stop
 host=$(hostname)
+rm -rf "$dir/state" "$dir/spool" # a fresh cluster each time: no jobs left from an earlier run
 mkdir -p "$dir/state" "$dir/spool" "$dir/munge"
 chown munge:munge "$dir/munge"
 chmod 755 "$dir/munge" # munged wants its socket folder open to all
