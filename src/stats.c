@@ -1,6 +1,6 @@
-/* src/stats.c: Welford updates and Chan's pairwise merge.
+/* src/stats.c: two-pass batch summaries and Chan's pairwise merge.
  *
- *   add x:    n += 1; d = x - mean; mean += d / n; m2 += d (x - mean)
+ *   batch:    mean = sum x / n; m2 = sum (x - mean)^2   (two passes)
  *   merge:    d = mean_b - mean_a; n = n_a + n_b; mean = mean_a + d n_b / n;
  *             m2 = m2_a + m2_b + d^2 n_a n_b / n */
 #include "stats.h"
@@ -16,21 +16,37 @@ void es_acc_init(es_acc *a)
     a->max = -INFINITY;
 }
 
+/* A batch is summarised in two passes (sum, then squared deviations from
+ * the batch mean: no division per value, and more accurate than Welford's
+ * update) and merged into a as one block. */
 void es_acc_add(es_acc *a, const double *x, size_t n)
 {
+    es_acc b;
+    es_acc_init(&b);
+    double sum = 0;
     for (size_t i = 0; i < n; i++) {
         double v = x[i];
         if (isnan(v)) {
-            a->nan++;
+            b.nan++;
             continue;
         }
-        a->n++;
-        double d = v - a->mean;
-        a->mean += d / (double)a->n;
-        a->m2 += d * (v - a->mean);
-        if (v < a->min) a->min = v;
-        if (v > a->max) a->max = v;
+        b.n++;
+        sum += v;
+        b.min = v < b.min ? v : b.min;
+        b.max = v > b.max ? v : b.max;
     }
+    if (b.n && b.min == b.max) { /* a constant: exact mean, no spread */
+        b.mean = b.min;
+    } else if (b.n) {
+        b.mean = sum / (double)b.n;
+        double m2 = 0;
+        for (size_t i = 0; i < n; i++) {
+            double d = x[i] - b.mean;
+            if (!isnan(d)) m2 += d * d;
+        }
+        b.m2 = m2;
+    }
+    es_acc_merge(a, &b);
 }
 
 void es_acc_merge(es_acc *a, const es_acc *b)

@@ -1,8 +1,8 @@
 /* src/stats.h: mergeable accumulators and the order-free checksum.
  *
  * An accumulator holds count, NaN count, mean, sum of squared deviations,
- * min and max.  Two accumulators merge exactly as if their values had been
- * added in sequence up to rounding (Chan, Golub & LeVeque 1979); merging in a
+ * min and max.  Two accumulators merge into the accumulator of all their
+ * values, up to rounding (Chan, Golub & LeVeque 1979); merging in a
  * fixed order (chunk index) makes the result independent of how many ranks
  * computed the chunks. */
 #ifndef ES_STATS_H

@@ -27,6 +27,22 @@ static void test_known_values(void **state)
     assert_true(fabs(es_acc_stderr(&a) - sqrt(32.0 / 7) / sqrt(8)) < 1e-14);
 }
 
+/* a constant column has exactly its value as mean and no spread */
+static void test_constant(void **state)
+{
+    (void)state;
+    double x[1000];
+    for (int i = 0; i < 1000; i++)
+        x[i] = 78.82420116105777;
+    es_acc a;
+    es_acc_init(&a);
+    es_acc_add(&a, x, 1000);
+    es_acc_add(&a, x, 333);
+    assert_true(a.mean == 78.82420116105777);
+    assert_true(a.m2 == 0 && es_acc_std(&a) == 0);
+    assert_int_equal(a.n, 1333);
+}
+
 /* merging chunks equals one pass, to rounding; and the same chunks merged in
  * the same order give bit-identical results however they were grouped */
 static void test_merge(void **state)
@@ -78,6 +94,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_values),
+        cmocka_unit_test(test_constant),
         cmocka_unit_test(test_merge),
         cmocka_unit_test(test_checksum_order_free),
     };
