@@ -514,7 +514,16 @@ static void es_load_input_section(es_job *job, es_ini *ini, const char *sec, int
     const es_model *m = job->model;
     int idx = es_model_input_index(m, sec);
     if (idx < 0) {
-        const char *near = es_model_nearest_input(m, sec);
+        const char *const fixed[] = {"sweep", "correlation"};
+        const char *near = es_nearest(fixed, 2, sec);
+        if (near && es_edit_distance(sec, near) <= 2) {
+            es_err(errs, path, sec_line,
+                   "[%s]: unknown section; did you mean [%s]? (sections are sweep, correlation "
+                   "or an input name)",
+                   sec, near);
+            return;
+        }
+        near = es_model_nearest_input(m, sec);
         if (near)
             es_err(errs, path, sec_line,
                    "[%s]: not an input of model %s; did you mean [%s]? (sections are sweep, "
@@ -796,9 +805,20 @@ int es_job_load_with(es_job *job, const char *path, es_job_reader reader, void *
         }
     }
     if (!have_sweep) {
-        es_err(&errs, path, 0,
-               len == 0 ? "the file is empty; expected a [sweep] section with at least 'samples'"
-                        : "no [sweep] section; expected one with at least 'samples'");
+        int near = 0;
+        for (size_t i = 0; i < ini.n_sec && !near; i++)
+            if (es_edit_distance(ini.sec[i].name, "sweep") <= 2) {
+                es_err(&errs, path, ini.sec[i].line,
+                       "[%s]: unknown section; did you mean [sweep]? (a job needs a [sweep] "
+                       "section with at least 'samples')",
+                       ini.sec[i].name);
+                near = 1;
+            }
+        if (!near)
+            es_err(&errs, path, 0,
+                   len == 0 ? "the file is empty; expected a [sweep] section with at least "
+                              "'samples'"
+                            : "no [sweep] section; expected one with at least 'samples'");
         goto done;
     }
     if (!samples_line) es_err(&errs, path, 0, "[sweep] has no 'samples'; expected 'samples = N'");

@@ -136,6 +136,8 @@ static void test_sweep_errors(void **state)
     expect("", NULL, "dir/job.ini: the file is empty", NULL);
     expect("; only a comment\n", NULL, "no [sweep] section", NULL);
     expect("[sweep]\nseed = 1\n", NULL, "has no 'samples'", NULL);
+    expect("; typo\n[sweeep]\nsamples = 3\n", NULL, "dir/job.ini:2: [sweeep]: unknown section",
+           "did you mean [sweep]?");
     expect(SW "sede = 3\n", NULL, "dir/job.ini:4: [sweep] sede: unknown key",
            "did you mean 'seed'");
     expect(SW "samples = 20\n", NULL, "dir/job.ini:4: [sweep] samples: duplicate key", "line 3");
@@ -161,6 +163,8 @@ static void test_input_errors(void **state)
     (void)state;
     expect(SW "[valuaton_usd]\ndist = constant\nvalue = 1\n", NULL, "dir/job.ini:4: [valuaton_usd]",
            "did you mean [valuation_usd]");
+    expect(SW "[corelation]\nmfu ~ pue = 0.2\n", NULL,
+           "dir/job.ini:4: [corelation]: unknown section", "did you mean [correlation]?");
     expect(SW "[nothing_like_it_at_all]\ndist = constant\nvalue = 1\n", NULL,
            "dir/job.ini:4: [nothing_like_it_at_all]: unknown section", NULL);
     expect(SW "[mfu]\ndist = gamma\n", NULL,
@@ -189,7 +193,8 @@ static void test_input_errors(void **state)
     expect(SW "[contract_years]\ndist = uniform\nlow = 5\nhigh = 9\n", NULL,
            "dir/job.ini:5: [contract_years] dist: contract_years takes whole numbers", NULL);
     expect(SW "[contract_years]\ndist = constant\nvalue = 6.5\n", NULL,
-           "dir/job.ini:6: [contract_years] value = 6.5: contract_years must be a whole number", NULL);
+           "dir/job.ini:6: [contract_years] value = 6.5: contract_years must be a whole number",
+           NULL);
     expect(SW "[mfu]\ndist = constant\nvalue = 0\n", NULL,
            "dir/job.ini:6: [mfu] value = 0: mfu must be > 0", NULL);
     expect(SW "[die_area_mm2]\ndist = uniform\nlow = 500\nhigh = 20000\n", NULL,
