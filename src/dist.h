@@ -22,11 +22,17 @@ typedef enum {
 } es_dist_kind;
 
 #define ES_DIST_MAXPAR 4
+#define ES_DIST_NTAB 128 /* intervals of the beta quantile table */
 
 typedef struct {
     es_dist_kind kind;
     double p[ES_DIST_MAXPAR]; /* parameters in the order of es_dist_param_names */
     double q[4];              /* derived constants used by the quantile function */
+    /* pert and beta: the standard beta quantile x(u) at u = i / ES_DIST_NTAB
+     * and its slope dx/du, the start of a Newton polish on the CDF */
+    double tab_x[ES_DIST_NTAB + 1];
+    double tab_s[ES_DIST_NTAB + 1];
+    double lnbeta; /* ln B(alpha, beta) */
 } es_dist;
 
 /* One end of an interval; open means the end itself is excluded. */

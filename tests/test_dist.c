@@ -8,6 +8,7 @@
 /* cmocka needs the four headers above first */
 #include <cmocka.h>
 
+#include <float.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -115,6 +116,44 @@ static void test_round_trip(void **state)
     round_trip(&d, cdf_beta, tol);
     d = make("constant", 1, N("value"), V(42));
     assert_true(es_dist_quantile(&d, 0.3) == 42);
+}
+
+/* The beta quantile (table, Hermite start, Newton on the CDF) against GSL's
+ * own inverse, over shapes from U-shaped to peaked, deep into both tails;
+ * monotone across the table's nodes; inside [low, high] at the extreme
+ * uniforms the generator can give. */
+static void test_beta_quantile_against_gsl(void **state)
+{
+    (void)state;
+    const double shapes[][2] = {{0.5, 0.5}, {0.3, 2}, {2, 0.3},   {30, 2},    {1, 1},
+                                {1, 5},     {5, 1},   {100, 100}, {1.8, 3.2}, {2, 5}};
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        double a = shapes[s][0], b = shapes[s][1];
+        es_dist d = make("beta", 4, N("alpha", "beta", "low", "high"), V(a, b, 0, 1));
+        double prev = -1;
+        for (int i = 1; i < 20000; i++) {
+            double u = i / 20000.0;
+            double x = es_dist_quantile(&d, u), g = gsl_cdf_beta_Pinv(u, a, b);
+            if (!(fabs(x - g) <= 1e-12))
+                fail_msg("beta(%g, %g) at u = %.17g: %.17g, GSL %.17g", a, b, u, x, g);
+            /* F can be no closer than one step of x: pdf(x) times an ulp */
+            double ulp_F = gsl_ran_beta_pdf(x, a, b) * 2 * DBL_EPSILON;
+            if (!(fabs(gsl_cdf_beta_P(x, a, b) - u) <= 1e-12 + ulp_F))
+                fail_msg("beta(%g, %g): F(q(%.17g)) = %.17g", a, b, u, gsl_cdf_beta_P(x, a, b));
+            if (!(x >= prev)) fail_msg("beta(%g, %g) not monotone at u = %.17g", a, b, u);
+            prev = x;
+        }
+        const double tails[] = {0x1.0p-54, 1e-12, 1e-6, 1 - 1e-6, 1 - 1e-12, 1 - 0x1.0p-53};
+        for (int i = 0; i < 6; i++) {
+            double x = es_dist_quantile(&d, tails[i]);
+            assert_true(x >= 0 && x <= 1);
+            double back = gsl_cdf_beta_P(x, a, b);
+            double ulp_F = gsl_ran_beta_pdf(x, a, b) * 2 * DBL_EPSILON;
+            if (!(fabs(back - tails[i]) <= 1e-12 + ulp_F))
+                fail_msg("beta(%g, %g) tail u = %.17g -> x = %.17g -> F = %.17g", a, b, tails[i], x,
+                         back);
+        }
+    }
 }
 
 /* p95 given means sigma = ln(p95/median)/Phi^-1(0.95) */
@@ -239,9 +278,10 @@ static void test_describe(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip), cmocka_unit_test(test_lognormal_p95),
-        cmocka_unit_test(test_moments),    cmocka_unit_test(test_parameter_errors),
-        cmocka_unit_test(test_support),    cmocka_unit_test(test_describe),
+        cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_beta_quantile_against_gsl),
+        cmocka_unit_test(test_lognormal_p95),    cmocka_unit_test(test_moments),
+        cmocka_unit_test(test_parameter_errors), cmocka_unit_test(test_support),
+        cmocka_unit_test(test_describe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
