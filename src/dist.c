@@ -11,12 +11,13 @@
  *             1 + lambda (high-mode)/(high-low)), lambda = 4 by default
  * beta        low + (high - low) B^-1(u; alpha, beta)
  *
- * B^-1, the inverse regularised incomplete beta function, is GSL's
- * gsl_cdf_beta_Pinv at 129 nodes u = i/128, computed once; between them a
- * cubic Hermite interpolation (slope dx/du = 1/pdf) starts a Newton
- * iteration on GSL's CDF gsl_cdf_beta_P, kept inside the bracket of the two
- * nodes, until the predicted error (f'/2f) dx^2 is below rounding: one CDF
- * evaluation in most cases, against about ten inside gsl_cdf_beta_Pinv.
+ * B^-1, the inverse regularised incomplete beta function, is solved on
+ * GSL's CDF gsl_cdf_beta_P (safeguarded Newton), not taken from
+ * gsl_cdf_beta_Pinv, which fails to converge for shapes such as (1, 300).
+ * It is solved once at 127 nodes u = i/128; between them a cubic Hermite
+ * interpolation (slope dx/du = 1/pdf) starts the iteration inside the
+ * bracket of the two nodes: one or two CDF evaluations a draw, against
+ * about ten inside gsl_cdf_beta_Pinv.
  * (Vose, "Risk Analysis", 3rd ed., ch. 9; GSL manual, "Random Number Distributions"). */
 #include "dist.h"
 
@@ -92,10 +93,53 @@ static double es_klog(double k, double y)
     return k == 0 ? 0 : k * log(y);
 }
 
-/* density of the standard beta(a, b) held in q[1], q[2] */
-static double es_beta_pdf(const es_dist *d, double x)
+/* The lower quantile of beta(a, b): y with P(y; a, b) = u, searched in the
+ * bracket [lo, hi] from y0.  Newton steps on GSL's CDF when they stay in the
+ * bracket, else bisection (geometric while the bracket spans more than a
+ * factor 2, so a tail quantile of 1e-100 takes a few dozen steps).  Stops
+ * when Newton's next correction, about |f'/2f| dy^2, is below rounding, or
+ * the bracket is a few ulps wide.  With a, b >= 0.1 and u >= 2^-54 the
+ * quantile lies above DBL_MIN. */
+static double es_beta_lower(double a, double b, double lnbeta, double u, double lo, double hi,
+                            double y0)
 {
-    return exp(es_klog(d->q[1] - 1, x) + es_klog(d->q[2] - 1, 1 - x) - d->lnbeta);
+    if (!(lo > DBL_MIN)) lo = DBL_MIN;
+    double y = (y0 > lo && y0 < hi) ? y0 : (hi > 2 * lo ? sqrt(lo * hi) : 0.5 * (lo + hi));
+    for (int it = 0; it < 400; it++) {
+        double F = gsl_cdf_beta_P(y, a, b) - u;
+        if (F == 0) return y;
+        if (F > 0)
+            hi = y;
+        else
+            lo = y;
+        if (hi - lo <= 4 * DBL_EPSILON * hi) {
+            /* a few ulps: take the best of the bracket (steep tails) */
+            double fl = fabs(gsl_cdf_beta_P(lo, a, b) - u), fh = fabs(gsl_cdf_beta_P(hi, a, b) - u);
+            double fy = fabs(F);
+            return fy <= fl && fy <= fh ? y : (fl <= fh ? lo : hi);
+        }
+        double f = exp(es_klog(a - 1, y) + es_klog(b - 1, 1 - y) - lnbeta);
+        double yn = y - F / f;
+        int newton = f > 0 && isfinite(yn) && yn > lo && yn < hi;
+        if (!newton) yn = hi > 2 * lo ? sqrt(lo * hi) : 0.5 * (lo + hi);
+        double step = fabs(yn - y);
+        y = yn;
+        if (newton) {
+            double curv = fabs((a - 1) / y - (b - 1) / (1 - y));
+            if (0.5 * curv * step * step <= DBL_EPSILON * y || step <= DBL_EPSILON * y) break;
+        }
+    }
+    return y;
+}
+
+/* beta(a, b) quantile on [0, 1], solved in the half where the answer has
+ * full relative precision: x for u <= 1/2, else 1 - y with P(y; b, a) = 1 - u
+ * (the symmetry I_x(a, b) = 1 - I_{1-x}(b, a)); 1 - u is exact for our u. */
+static double es_beta_solve(const es_dist *d, double u, double lo, double hi, double x0)
+{
+    const double a = d->q[1], b = d->q[2];
+    if (u <= 0.5) return es_beta_lower(a, b, d->lnbeta, u, lo, hi, x0);
+    return 1 - es_beta_lower(b, a, d->lnbeta, 1 - u, 1 - hi, 1 - lo, 1 - x0);
 }
 
 static void es_beta_table(es_dist *d, double a, double b)
@@ -103,19 +147,21 @@ static void es_beta_table(es_dist *d, double a, double b)
     d->q[1] = a;
     d->q[2] = b;
     d->lnbeta = gsl_sf_lnbeta(a, b);
+    d->tab_x[0] = 0;
+    d->tab_x[ES_DIST_NTAB] = 1;
+    for (int i = 1; i < ES_DIST_NTAB; i++)
+        d->tab_x[i] = es_beta_solve(d, (double)i / ES_DIST_NTAB, 0, 1, 0.5);
     for (int i = 0; i <= ES_DIST_NTAB; i++) {
-        double x = i == 0              ? 0
-                   : i == ES_DIST_NTAB ? 1
-                                       : gsl_cdf_beta_Pinv((double)i / ES_DIST_NTAB, a, b);
-        double f = es_beta_pdf(d, x);
-        d->tab_x[i] = x;
-        d->tab_s[i] = (f > 0 && isfinite(f)) ? 1 / f : NAN;
+        double x = d->tab_x[i];
+        double f = exp(es_klog(a - 1, x) + es_klog(b - 1, 1 - x) - d->lnbeta);
+        d->tab_s[i] = (f > 0 && isfinite(f)) ? 1 / f : NAN; /* dx/du */
     }
 }
 
+/* The start: cubic Hermite between the two nodes around u (their slopes
+ * dx/du known), linear where a slope is infinite; then es_beta_solve. */
 static double es_beta_quantile(const es_dist *d, double u)
 {
-    const double a = d->q[1], b = d->q[2];
     double t = u * ES_DIST_NTAB;
     int i = (int)t;
     if (i >= ES_DIST_NTAB) i = ES_DIST_NTAB - 1;
@@ -128,33 +174,7 @@ static double es_beta_quantile(const es_dist *d, double u)
     } else {
         x = lo + h * (hi - lo);
     }
-    if (!(x > lo && x < hi)) x = 0.5 * (lo + hi);
-    for (int it = 0; it < 200; it++) {
-        double F = gsl_cdf_beta_P(x, a, b) - u;
-        if (F == 0) return x;
-        if (F > 0)
-            hi = x;
-        else
-            lo = x;
-        double f = es_beta_pdf(d, x), xn = x - F / f;
-        int newton = f > 0 && isfinite(xn) && xn > lo && xn < hi;
-        if (!newton) xn = 0.5 * (lo + hi);
-        double step = fabs(xn - x);
-        x = xn;
-        if (hi - lo <= 4 * DBL_EPSILON * hi) {
-            /* the bracket is a few ulps wide (a steep tail): take its best end */
-            double flo = fabs(gsl_cdf_beta_P(lo, a, b) - u),
-                   fhi = fabs(gsl_cdf_beta_P(hi, a, b) - u);
-            double fx = fabs(gsl_cdf_beta_P(x, a, b) - u);
-            return fx <= flo && fx <= fhi ? x : (flo <= fhi ? lo : hi);
-        }
-        if (newton) {
-            /* Newton's next correction is about (f'/2f) step^2 */
-            double curv = fabs((a - 1) / x - (b - 1) / (1 - x));
-            if (0.5 * curv * step * step <= DBL_EPSILON * x || step <= DBL_EPSILON * x) break;
-        }
-    }
-    return x;
+    return es_beta_solve(d, u, lo, hi, x);
 }
 
 int es_dist_init(es_dist *d, es_dist_kind kind, size_t n, const char *const names[],
@@ -276,18 +296,20 @@ int es_dist_init(es_dist *d, es_dist_kind kind, size_t n, const char *const name
         d->q[0] = (p[1] - p[0]) / (p[2] - p[0]); /* CDF at the mode */
         if (kind == ES_DIST_PERT) {
             if (!given[3]) p[3] = 4;
-            if (!(p[3] > 0))
-                return es_dist_fail(err, errlen, bad, where[3], "%s must be > 0, got %g", "lambda",
-                                    p[3]);
+            if (!(p[3] > 0 && p[3] <= 1000))
+                return es_dist_fail(err, errlen, bad, where[3], "%s must be in (0, 1000], got %g",
+                                    "lambda", p[3]);
             es_beta_table(d, 1 + p[3] * d->q[0], 1 + p[3] * (1 - d->q[0]));
         }
         break;
     case ES_DIST_BETA:
-        if (!(p[0] > 0))
-            return es_dist_fail(err, errlen, bad, where[0], "%s must be > 0, got %g", "alpha",
-                                p[0]);
-        if (!(p[1] > 0))
-            return es_dist_fail(err, errlen, bad, where[1], "%s must be > 0, got %g", "beta", p[1]);
+        /* the range over which the quantile is solved to full precision */
+        if (!(p[0] >= 0.1 && p[0] <= 1e4))
+            return es_dist_fail(err, errlen, bad, where[0], "%s must be in [0.1, 10000], got %g",
+                                "alpha", p[0]);
+        if (!(p[1] >= 0.1 && p[1] <= 1e4))
+            return es_dist_fail(err, errlen, bad, where[1], "%s must be in [0.1, 10000], got %g",
+                                "beta", p[1]);
         if (!(p[2] < p[3]))
             return es_dist_fail(err, errlen, bad, where[3], "%s must be greater than low (%g)",
                                 "high", p[2]);

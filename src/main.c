@@ -1,5 +1,6 @@
 /* src/main.c: a thin main over the cli and sweep modules.  MPI is started
  * only for `run`, so `check` and `--help` work on a login node. */
+#include <gsl/gsl_errno.h>
 #include <mpi.h>
 #include <stdio.h>
 
@@ -8,6 +9,10 @@
 
 int main(int argc, char **argv)
 {
+    /* GSL's default handler aborts the process; inside an MPI job that loses
+     * every rank's work.  Off, GSL returns error codes (which the code checks)
+     * and NaN values (which the summaries count). */
+    gsl_set_error_handler_off();
     es_cli cli;
     char err[512];
     int rc = es_cli_parse(argc, argv, &cli, err, sizeof err);
