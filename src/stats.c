@@ -16,14 +16,22 @@ void es_acc_init(es_acc *a)
     a->max = -INFINITY;
 }
 
-/* A batch is summarised in two passes (sum, then squared deviations from
- * the batch mean: no division per value, and more accurate than Welford's
- * update) and merged into a as one block. */
+/* A batch is summarised in two passes (the sum of deviations from a shift,
+ * then the squared deviations from the batch mean: no division per value,
+ * and more accurate than Welford's update) and merged into a as one block.
+ * The shift is the batch's first finite value: it takes the offset out of
+ * the sum (1e6 + noise loses no digits) and makes a constant batch exact,
+ * mean equal to its value and m2 = 0. */
 void es_acc_add(es_acc *a, const double *x, size_t n)
 {
     es_acc b;
     es_acc_init(&b);
-    double sum = 0;
+    double shift = 0, sum = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i])) {
+            shift = x[i];
+            break;
+        }
     for (size_t i = 0; i < n; i++) {
         double v = x[i];
         if (isnan(v)) {
@@ -31,14 +39,12 @@ void es_acc_add(es_acc *a, const double *x, size_t n)
             continue;
         }
         b.n++;
-        sum += v;
+        sum += v - shift;
         b.min = v < b.min ? v : b.min;
         b.max = v > b.max ? v : b.max;
     }
-    if (b.n && b.min == b.max) { /* a constant: exact mean, no spread */
-        b.mean = b.min;
-    } else if (b.n) {
-        b.mean = sum / (double)b.n;
+    if (b.n) {
+        b.mean = shift + sum / (double)b.n;
         double m2 = 0;
         for (size_t i = 0; i < n; i++) {
             double d = x[i] - b.mean;
