@@ -13,44 +13,24 @@
 #include "design.h"
 #include "job.h"
 
-typedef struct {
-    const char *job, *scen;
-    size_t job_len, scen_len;
-} fuzz_files;
-
-static int fuzz_reader(const char *path, char **text, size_t *len, char *err, size_t errlen,
-                       void *ctx)
-{
-    const fuzz_files *f = ctx;
-    int is_job = strcmp(path, "fuzz/job.ini") == 0;
-    const char *s = is_job ? f->job : f->scen;
-    size_t n = is_job ? f->job_len : f->scen_len;
-    if (!s) {
-        if (errlen) err[0] = '\0';
-        return -1;
-    }
-    *text = malloc(n + 1);
-    if (!*text) return -1;
-    memcpy(*text, s, n);
-    (*text)[n] = '\0';
-    *len = n;
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fuzz_files f = {(const char *)data, NULL, size, 0};
+    /* the job, and after a "%%%%" line the scenario, served for any path */
+    es_job_mem_file f[] = {
+        {"fuzz/job.ini", (const char *)data, size}, {NULL, NULL, 0}, {NULL, NULL, 0}};
     static const char sep[] = "\n%%%%\n";
     for (size_t i = 0; i + sizeof sep - 1 <= size; i++)
         if (memcmp(data + i, sep, sizeof sep - 1) == 0) {
-            f.job_len = i;
-            f.scen = (const char *)data + i + sizeof sep - 1;
-            f.scen_len = size - i - (sizeof sep - 1);
+            f[0].len = i;
+            f[1].path = "*";
+            f[1].text = (const char *)data + i + sizeof sep - 1;
+            f[1].len = size - i - (sizeof sep - 1);
             break;
         }
     es_job job;
     char err[2048];
-    if (es_job_load_with(&job, "fuzz/job.ini", fuzz_reader, &f, err, sizeof err) != 0) return 0;
+    if (es_job_load_with(&job, "fuzz/job.ini", es_job_mem_reader, f, err, sizeof err) != 0)
+        return 0;
     es_design d;
     if (es_design_init(&d, &job, err, sizeof err) == 0) {
         enum { n = 4 };

@@ -396,6 +396,23 @@ int es_job_read_file(const char *path, char **text, size_t *len, char *err, size
     return 0;
 }
 
+int es_job_mem_reader(const char *path, char **text, size_t *len, char *err, size_t errlen,
+                      void *ctx)
+{
+    for (const es_job_mem_file *f = ctx; f->text; f++) {
+        if (strcmp(f->path, path) != 0 && strcmp(f->path, "*") != 0) continue;
+        *text = es_strndup(f->text, f->len);
+        if (!*text) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        *len = f->len;
+        return 0;
+    }
+    snprintf(err, errlen, "cannot open: No such file or directory");
+    return -1;
+}
+
 /* ---- correlation ------------------------------------------------------ */
 
 int es_job_copula(const es_job *job, size_t *nc, size_t *cpos, double *L)

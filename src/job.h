@@ -62,6 +62,18 @@ typedef int (*es_job_reader)(const char *path, char **text, size_t *len, char *e
 int es_job_read_file(const char *path, char **text, size_t *len, char *err, size_t errlen,
                      void *ctx);
 
+/* Files served from memory (ranks other than 0, tests, the fuzzer): ctx is an
+ * array of es_job_mem_file ended by one with text NULL; path "*" matches any
+ * path not matched before it. */
+typedef struct {
+    const char *path;
+    const char *text; /* need not be NUL-terminated */
+    size_t len;
+} es_job_mem_file;
+
+int es_job_mem_reader(const char *path, char **text, size_t *len, char *err, size_t errlen,
+                      void *ctx);
+
 /* Load and validate a job (and the scenario it names).  Returns 0, or the
  * number of errors found with one "file:line: message" per line in err
  * (truncated to errlen).  On error the job holds nothing to free. */

@@ -76,31 +76,6 @@ void es_sweep_install_signals(void)
 
 /* ---- the job on every rank ---- */
 
-typedef struct {
-    const char *job_path, *job_text, *scen_path, *scen_text;
-} es_mem_files;
-
-static int es_mem_reader(const char *path, char **text, size_t *len, char *err, size_t errlen,
-                         void *ctx)
-{
-    const es_mem_files *f = ctx;
-    const char *s = strcmp(path, f->job_path) == 0    ? f->job_text
-                    : strcmp(path, f->scen_path) == 0 ? f->scen_text
-                                                      : NULL;
-    if (!s) {
-        snprintf(err, errlen, "not sent by rank 0");
-        return -1;
-    }
-    *len = strlen(s);
-    *text = malloc(*len + 1);
-    if (!*text) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    memcpy(*text, s, *len + 1);
-    return 0;
-}
-
 static void es_bcast_str(MPI_Comm comm, char **s)
 {
     int rank;
@@ -139,8 +114,8 @@ static int es_load_everywhere(MPI_Comm comm, const char *path, es_job *job)
     es_bcast_str(comm, &st);
     es_bcast_str(comm, &sp);
     if (rank != 0) {
-        es_mem_files f = {path, jt, sp, st};
-        int n = es_job_load_with(job, path, es_mem_reader, &f, err, sizeof err);
+        es_job_mem_file f[] = {{path, jt, strlen(jt)}, {sp, st, strlen(st)}, {NULL, NULL, 0}};
+        int n = es_job_load_with(job, path, es_job_mem_reader, f, err, sizeof err);
         free(jt);
         free(st);
         free(sp);

@@ -65,25 +65,12 @@ static void test_scenario_holds_every_input(void **state)
 
 /* ---- files served from memory ---- */
 
-static const char *mem_job, *mem_scen;
-
-static int mem_reader(const char *path, char **text, size_t *len, char *err, size_t errlen,
-                      void *ctx)
+/* job and scenario served from memory as dir/job.ini and dir/scen.ini */
+static int load_mem(es_job *j, const char *job, const char *scen, char *err, size_t errlen)
 {
-    (void)ctx;
-    const char *s = NULL;
-    if (strcmp(path, "dir/job.ini") == 0)
-        s = mem_job;
-    else if (strcmp(path, "dir/scen.ini") == 0)
-        s = mem_scen;
-    if (!s) {
-        snprintf(err, errlen, "cannot open: No such file or directory");
-        return -1;
-    }
-    *len = strlen(s);
-    *text = malloc(*len + 1);
-    memcpy(*text, s, *len + 1);
-    return 0;
+    es_job_mem_file f[] = {
+        {"dir/job.ini", job, strlen(job)}, {"dir/scen.ini", scen, strlen(scen)}, {NULL, NULL, 0}};
+    return es_job_load_with(j, "dir/job.ini", es_job_mem_reader, f, err, errlen);
 }
 
 static const char *good_scen = "[a]\nmfu = 0.38\npue = 1.15\n";
@@ -91,11 +78,9 @@ static const char *good_scen = "[a]\nmfu = 0.38\npue = 1.15\n";
 /* Loads job (and scenario) text; expects failure with each wanted piece. */
 static void expect(const char *job, const char *scen, const char *w1, const char *w2)
 {
-    mem_job = job;
-    mem_scen = scen ? scen : good_scen;
     es_job j;
     char err[4096] = "";
-    int rc = es_job_load_with(&j, "dir/job.ini", mem_reader, NULL, err, sizeof err);
+    int rc = load_mem(&j, job, scen ? scen : good_scen, err, sizeof err);
     if (rc == 0) fail_msg("accepted:\n%s", job);
     if (!strstr(err, w1) || (w2 && !strstr(err, w2)))
         fail_msg("message:\n%s\nlacks '%s' / '%s' for:\n%s", err, w1, w2 ? w2 : "", job);
@@ -103,10 +88,8 @@ static void expect(const char *job, const char *scen, const char *w1, const char
 
 static void accept(const char *job, const char *scen, es_job *j)
 {
-    mem_job = job;
-    mem_scen = scen ? scen : good_scen;
     char err[4096] = "";
-    int rc = es_job_load_with(j, "dir/job.ini", mem_reader, NULL, err, sizeof err);
+    int rc = load_mem(j, job, scen ? scen : good_scen, err, sizeof err);
     if (rc) fail_msg("rejected:\n%s\nwith:\n%s", job, err);
     assert_string_equal(err, ""); /* a correct file yields no message at all */
 }
