@@ -56,9 +56,12 @@ grep -q "folder $ES_TMP/no/such/dir does not exist" "$ES_TMP/err.log" && ok "fol
 # overrides land in the file
 expect_rc 0 "overrides" run_np 1 run "$smoke" -o "$ES_TMP/o.h5" --samples 777 --seed 5 --store outputs
 [ "$(h5attr "$ES_TMP/o.h5" samples)" = 777 ] && [ "$(h5attr "$ES_TMP/o.h5" seed)" = 5 ] && ok "samples and seed overridden" || bad "overrides"
-h5dump -pH "$ES_TMP/o.h5" /inputs/mfu >/dev/null 2>&1 && bad "store outputs kept input rows" || ok "store outputs drops input rows"
+h5ls "$ES_TMP/o.h5/outputs/mfu_never_an_output" >/dev/null 2>&1 && bad "h5ls finds what is not there" || ok "h5ls reports a missing object"
+h5ls "$ES_TMP/o.h5/outputs/investor_irr" >/dev/null 2>&1 && ok "store outputs keeps output rows" || bad "store outputs lost output rows"
+h5ls "$ES_TMP/o.h5/inputs/mfu" >/dev/null 2>&1 && bad "store outputs kept input rows" || ok "store outputs drops input rows"
 expect_rc 0 "store summary" run_np 2 run "$smoke" -o "$ES_TMP/s.h5" --store summary
-h5dump -pH "$ES_TMP/s.h5" /sample >/dev/null 2>&1 && bad "store summary kept rows" || ok "store summary has no rows"
+h5ls "$ES_TMP/s.h5/sample" >/dev/null 2>&1 && bad "store summary kept /sample" || ok "store summary has no /sample"
+h5ls "$ES_TMP/s.h5/outputs/investor_irr" >/dev/null 2>&1 && bad "store summary kept output rows" || ok "store summary has no output rows"
 h5dump -a /summary/mfu/mean "$ES_TMP/s.h5" >/dev/null 2>&1 && ok "store summary has summaries" || bad "summary missing"
 
 # progress lines (interval shortened for the test) and one closing line, from rank 0 only
