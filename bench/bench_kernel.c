@@ -1,22 +1,16 @@
-/* bench/bench_kernel.c JOB [SAMPLES]: time each stage of the per-chunk
- * pipeline on one core, without MPI or HDF5: design points, every uncertain
- * input's quantile function, the model's batch evaluation, the accumulators
- * and the checksum.  Prints ns per sample per stage and the share of each. */
+/* bench/bench_kernel.c JOB [SAMPLES]: time each stage of the chunk pipeline
+ * (es_pipe, the same code the sweep runs) on one core, without MPI or HDF5:
+ * design points, quantile functions, the model, the statistics.  Prints
+ * samples/s and ns per sample per stage. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-#include "design.h"
 #include "job.h"
+#include "pipe.h"
+#include "plan.h"
 #include "stats.h"
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + 1e-9 * t.tv_nsec;
-}
 
 int main(int argc, char **argv)
 {
@@ -30,78 +24,43 @@ int main(int argc, char **argv)
         fputs(err, stderr);
         return 2;
     }
-    const size_t ch = job.chunk;
-    const uint64_t n = argc > 2 ? strtoull(argv[2], NULL, 10) : 200000;
-    const es_model *m = job.model;
-    es_design d;
-    if (es_design_init(&d, &job, err, sizeof err))
+    if (argc > 2) job.samples = strtoull(argv[2], NULL, 10);
+    es_plan plan;
+    if (es_plan_init(&plan, &job, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
         return 2;
-    double *u = malloc(job.n_unc * ch * sizeof *u), *x = malloc(m->n_inputs * ch * sizeof *x);
-    double *y = malloc(m->n_outputs * ch * sizeof *y);
-    double *ucol[ES_JOB_MAXIN], *ycol[64];
-    const double *xcol[ES_JOB_MAXIN];
-    for (size_t k = 0; k < job.n_unc; k++)
-        ucol[k] = u + k * ch;
-    for (size_t i = 0; i < m->n_inputs; i++) {
-        xcol[i] = x + i * ch;
-        for (size_t k = 0; k < ch; k++)
-            x[i * ch + k] = job.value[i];
     }
-    for (size_t j = 0; j < m->n_outputs; j++)
-        ycol[j] = y + j * ch;
-    double t_design = 0, t_dist[ES_JOB_MAXIN] = {0}, t_model = 0, t_stats = 0;
-    es_acc acc;
+    es_pipe *pp = es_pipe_new(&plan, err, sizeof err);
+    if (!pp) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    double *anchor = es_pipe_anchors(pp);
+    es_stat_ctx ctx = {NULL, anchor};
+    es_statset *ss = es_statset_new(&plan, 1, &ctx);
+    if (!anchor || !ss) return 2;
+    es_pipe_timing(pp, 1);
     uint64_t sum = 0;
-    for (uint64_t first = 0; first < n; first += ch) {
-        size_t len = (size_t)(n - first < ch ? n - first : ch);
-        double t0 = now();
-        es_design_points(&d, first, len, ucol);
-        double t1 = now();
-        t_design += t1 - t0;
-        for (size_t k = 0; k < job.n_unc; k++) {
-            int i = job.unc[k];
-            double a = now();
-            es_dist_quantile_n(&job.dist[i], ucol[k], x + i * ch, len);
-            t_dist[k] += now() - a;
-        }
-        double t2 = now();
-        m->eval(xcol, ycol, len);
-        double t3 = now();
-        t_model += t3 - t2;
-        for (size_t j = 0; j < m->n_outputs; j++) {
-            es_acc_init(&acc);
-            es_acc_add(&acc, ycol[j], len);
-            sum += es_checksum(first, len, (uint32_t)j, ycol[j]);
-        }
-        for (size_t k = 0; k < job.n_unc; k++) {
-            es_acc_init(&acc);
-            es_acc_add(&acc, x + job.unc[k] * ch, len);
-        }
-        t_stats += now() - t3;
+    for (uint64_t c = 0; c < plan.nchunks; c++) {
+        if (es_pipe_run(pp, es_plan_chunk_first(&plan, c), es_plan_chunk_len(&plan, c), ss))
+            return 3;
+        sum += es_pipe_checksum(pp);
     }
-    double t_dists = 0;
-    for (size_t k = 0; k < job.n_unc; k++)
-        t_dists += t_dist[k];
-    double total = t_design + t_dists + t_model + t_stats;
-    printf("bench_kernel %s: %llu samples, one core, %.0f samples/s, %.0f ns/sample\n", argv[1],
-           (unsigned long long)n, n / total, 1e9 * total / n);
-    printf("  %-34s %9.1f ns/sample %5.1f%%\n", "design (Philox + copula)", 1e9 * t_design / n,
-           100 * t_design / total);
-    for (size_t k = 0; k < job.n_unc; k++) {
-        char desc[64];
-        snprintf(desc, sizeof desc, "quantile %s (%s)", m->inputs[job.unc[k]].name,
-                 es_dist_kind_name(job.dist[job.unc[k]].kind));
-        printf("  %-34.34s %9.1f ns/sample %5.1f%%\n", desc, 1e9 * t_dist[k] / n,
-               100 * t_dist[k] / total);
-    }
-    printf("  %-34s %9.1f ns/sample %5.1f%%\n", "model eval (all outputs)", 1e9 * t_model / n,
-           100 * t_model / total);
-    printf("  %-34s %9.1f ns/sample %5.1f%%\n", "accumulators + checksum", 1e9 * t_stats / n,
-           100 * t_stats / total);
+    es_pipe_times t = es_pipe_get_times(pp);
+    double total = t.design + t.dist + t.model + t.stats, n = (double)plan.rows;
+    printf("bench_kernel %s: %llu samples (%llu evaluations), one core, %.0f samples/s, %.0f "
+           "ns/sample\n",
+           argv[1], (unsigned long long)plan.rows, (unsigned long long)plan.evaluations, n / total,
+           1e9 * total / n);
+    const char *names[4] = {"design (points + copula)", "quantile functions", "model eval",
+                            "statistics"};
+    double v[4] = {t.design, t.dist, t.model, t.stats};
+    for (int i = 0; i < 4; i++)
+        printf("  %-34s %9.1f ns/sample %5.1f%%\n", names[i], 1e9 * v[i] / n, 100 * v[i] / total);
     printf("  (checksum %016llx)\n", (unsigned long long)sum);
-    free(u);
-    free(x);
-    free(y);
+    es_statset_free(ss);
+    free(anchor);
+    es_pipe_free(pp);
     es_job_free(&job);
     return 0;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "job.h"
+#include "plan.h"
 
 void es_cli_usage(FILE *f)
 {
@@ -134,18 +135,23 @@ int es_cli_check(const char *path, FILE *out, FILE *errf)
         return ES_EXIT_BADJOB;
     }
     const es_model *m = job.model;
-    uint64_t nchunks = (job.samples + job.chunk - 1) / job.chunk;
+    es_plan plan;
+    if (es_plan_init(&plan, &job, err, sizeof err)) {
+        fprintf(errf, "econsweep: %s: %s\n", path, err);
+        es_job_free(&job);
+        return ES_EXIT_BADJOB;
+    }
     char size[32];
-    es_fmt_bytes(es_job_output_bytes(&job), size, sizeof size);
+    es_fmt_bytes(es_plan_output_bytes(&plan), size, sizeof size);
     fprintf(out, "job        %s\n", job.path);
     fprintf(out, "model      %s: %s\n", m->name, m->long_name);
     fprintf(out, "scenario   %s\n",
             job.scenario_path[0] ? job.scenario_path : "(none: model defaults)");
-    fprintf(out, "design     %s\n", es_design_name(job.design));
-    fprintf(out, "samples    %llu (evaluations %llu)\n", (unsigned long long)job.samples,
-            (unsigned long long)job.samples);
-    fprintf(out, "chunk      %llu samples (%llu chunks)\n", (unsigned long long)job.chunk,
-            (unsigned long long)nchunks);
+    fprintf(out, "design     %s\n", job.design->name);
+    fprintf(out, "samples    %llu (evaluations %llu)\n", (unsigned long long)plan.rows,
+            (unsigned long long)plan.evaluations);
+    fprintf(out, "chunk      %llu samples (%llu chunks)\n", (unsigned long long)plan.chunk,
+            (unsigned long long)plan.nchunks);
     fprintf(out, "seed       %llu\n", (unsigned long long)job.seed);
     fprintf(out, "store      %s\n", es_store_name(job.store));
     fprintf(out, "output     %s (about %s)\n", job.output, size);

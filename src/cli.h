@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "sweep.h"
+#include "runopts.h"
 
 typedef enum {
     ES_CMD_NONE,

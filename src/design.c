@@ -1,61 +1,240 @@
-/* src/design.c: designs computed from the sample index alone.
+/* src/design.c: the design table, the Gaussian copula, and the mc design.
  *
  * mc: u_j(i) = Philox(seed; counter = (i, j)), in (0,1).
  * Correlation (Iman & Conover 1982 in spirit, here as a Gaussian copula):
  * z = Phi^-1(u), z' = L z with L L^T = R, R_ab = 2 sin(pi rho_ab / 6) so that
- * the rank correlation of the outputs is rho_ab; u' = Phi(z'). */
+ * the rank correlation of the outputs is rho_ab; u' = Phi(z').  The marginals
+ * stay exactly uniform; a stratified design (lhs, sobol) keeps its marginal
+ * but loses its exact stratification in the correlated dimensions. */
 #include "design.h"
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_matrix.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rng.h"
 
-int es_design_init(es_design *d, const es_job *job, char *err, size_t errlen)
+const es_design_type *const es_designs[] = {&es_design_mc, NULL};
+
+const es_design_type *es_design_find(const char *name)
 {
-    memset(d, 0, sizeof *d);
-    d->kind = job->design;
-    d->seed = job->seed;
-    d->dim = job->n_unc;
-    if (job->design != ES_DESIGN_MC) {
-        snprintf(err, errlen, "design %s is not available in this version",
-                 es_design_name(job->design));
-        return -1;
+    for (size_t i = 0; es_designs[i]; i++)
+        if (strcmp(es_designs[i]->name, name) == 0) return es_designs[i];
+    return NULL;
+}
+
+const char *es_design_list(void)
+{
+    static char list[256];
+    if (list[0]) return list;
+    size_t n = 0;
+    while (es_designs[n])
+        n++;
+    for (size_t i = 0; i < n; i++) {
+        const char *sep = i == 0 ? "" : (i + 1 == n ? " or " : ", ");
+        strncat(list, sep, sizeof list - strlen(list) - 1);
+        strncat(list, es_designs[i]->name, sizeof list - strlen(list) - 1);
     }
-    if (job->n_corr == 0) return 0;
-    if (es_job_copula(job, &d->nc, d->cpos, d->chol)) {
-        snprintf(err, errlen, "the correlation matrix is not positive definite");
-        return -1;
+    return list;
+}
+
+/* ---- the copula ---------------------------------------------------------- */
+
+/* The dimensions that take part in a correlation (cpos[nc]) and the lower
+ * Cholesky factor of their normal-score correlation matrix.  NULL with *nc
+ * = 0 when there are no correlations; NULL with *nc > 0 when the matrix is
+ * not positive definite. */
+static gsl_matrix *es_copula_factor(size_t dim, size_t ncorr, const es_design_corr *corr,
+                                    size_t *nc, size_t *cpos)
+{
+    int where[ES_DESIGN_MAXDIM];
+    for (size_t k = 0; k < dim; k++)
+        where[k] = -1;
+    for (size_t c = 0; c < ncorr; c++)
+        where[corr[c].a] = where[corr[c].b] = 0;
+    size_t n = 0;
+    for (size_t k = 0; k < dim; k++)
+        if (where[k] == 0) {
+            where[k] = (int)n;
+            cpos[n++] = k;
+        }
+    *nc = n;
+    if (n == 0) return NULL;
+    gsl_matrix *L = gsl_matrix_alloc(n, n);
+    if (!L) return NULL;
+    gsl_matrix_set_identity(L);
+    for (size_t c = 0; c < ncorr; c++) {
+        size_t i = (size_t)where[corr[c].a], j = (size_t)where[corr[c].b];
+        double r = 2 * sin(M_PI * corr[c].rho / 6);
+        gsl_matrix_set(L, i, j, r);
+        gsl_matrix_set(L, j, i, r);
     }
+    /* Cholesky in place, lower factor */
+    int rc = 0;
+    for (size_t j = 0; j < n && !rc; j++) {
+        double sum = gsl_matrix_get(L, j, j);
+        for (size_t k = 0; k < j; k++)
+            sum -= gsl_matrix_get(L, j, k) * gsl_matrix_get(L, j, k);
+        if (!(sum > 0)) rc = GSL_EDOM;
+        gsl_matrix_set(L, j, j, sqrt(sum));
+        for (size_t i = j + 1; i < n && !rc; i++) {
+            double t = gsl_matrix_get(L, i, j);
+            for (size_t k = 0; k < j; k++)
+                t -= gsl_matrix_get(L, i, k) * gsl_matrix_get(L, j, k);
+            gsl_matrix_set(L, i, j, t / gsl_matrix_get(L, j, j));
+        }
+    }
+    /* a factor with a tiny pivot makes z' = L z numerically meaningless */
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if (!(gsl_matrix_get(L, i, i) > 1e-6)) rc = GSL_EDOM;
+    if (rc) {
+        gsl_matrix_free(L);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) /* clear the upper triangle */
+        for (size_t j = i + 1; j < n; j++)
+            gsl_matrix_set(L, i, j, 0);
+    return L;
+}
+
+int es_design_copula_check(size_t dim, size_t ncorr, const es_design_corr *corr)
+{
+    size_t nc, cpos[ES_DESIGN_MAXDIM];
+    if (dim > ES_DESIGN_MAXDIM) return -1;
+    gsl_matrix *L = es_copula_factor(dim, ncorr, corr, &nc, cpos);
+    if (!L) return nc ? -1 : 0;
+    gsl_matrix_free(L);
     return 0;
 }
 
-/* Phi(z) kept inside (0,1) so that unbounded quantile functions stay finite. */
-static double es_design_phi(double z)
+double es_design_phi(double z)
 {
     double u = z > 0 ? 1 - gsl_cdf_ugaussian_Q(z) : gsl_cdf_ugaussian_P(z);
     const double lo = 0x1.0p-54, hi = 1 - 0x1.0p-53;
     return u < lo ? lo : (u > hi ? hi : u);
 }
 
-void es_design_points(const es_design *d, uint64_t first, size_t n, double *const *u)
+/* ---- a design instance --------------------------------------------------- */
+
+struct es_design {
+    const es_design_type *type;
+    es_design_cfg cfg;
+    void *state;
+    size_t evals;
+    size_t nc;                     /* dimensions in the copula */
+    size_t cpos[ES_DESIGN_MAXDIM]; /* their positions */
+    gsl_matrix *L;                 /* lower Cholesky factor, nc x nc */
+};
+
+es_design *es_design_new(const es_design_type *type, const es_design_cfg *cfg, char *err,
+                         size_t errlen)
 {
-    for (size_t j = 0; j < d->dim; j++)
-        for (size_t k = 0; k < n; k++)
-            u[j][k] = es_rng_uniform(d->seed, (uint32_t)j, first + k);
-    if (d->nc == 0) return;
-    const size_t nc = d->nc;
-    double z[ES_JOB_MAXIN];
-    for (size_t k = 0; k < n; k++) {
+    if (cfg->dim > ES_DESIGN_MAXDIM) {
+        snprintf(err, errlen, "design %s: %zu dimensions; at most %d", type->name, cfg->dim,
+                 ES_DESIGN_MAXDIM);
+        return NULL;
+    }
+    if (cfg->ncorr && !type->correlations) {
+        snprintf(err, errlen,
+                 "design %s does not allow correlated inputs (its estimators assume "
+                 "independent inputs); remove [correlation] or use mc, lhs or sobol",
+                 type->name);
+        return NULL;
+    }
+    es_design *d = calloc(1, sizeof *d);
+    if (!d) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    d->type = type;
+    d->cfg = *cfg;
+    d->evals = type->evals(cfg->dim);
+    if (type->init && type->init(&d->state, &d->cfg, err, errlen)) {
+        free(d);
+        return NULL;
+    }
+    if (cfg->ncorr) {
+        d->L = es_copula_factor(cfg->dim, cfg->ncorr, cfg->corr, &d->nc, d->cpos);
+        if (!d->L) {
+            snprintf(err, errlen, "the correlation matrix is not positive definite");
+            es_design_free(d);
+            return NULL;
+        }
+    }
+    return d;
+}
+
+void es_design_free(es_design *d)
+{
+    if (!d) return;
+    if (d->type->free) d->type->free(d->state);
+    gsl_matrix_free(d->L);
+    free(d);
+}
+
+const es_design_type *es_design_type_of(const es_design *d)
+{
+    return d->type;
+}
+
+size_t es_design_evals(const es_design *d)
+{
+    return d->evals;
+}
+
+void es_design_points(es_design *d, uint64_t first, size_t n, double *const *u)
+{
+    d->type->points(d->state, &d->cfg, first, n, u);
+    if (!d->L) return;
+    const size_t nc = d->nc, m = n * d->evals;
+    double z[ES_DESIGN_MAXDIM];
+    for (size_t k = 0; k < m; k++) {
         for (size_t a = 0; a < nc; a++)
             z[a] = gsl_cdf_ugaussian_Pinv(u[d->cpos[a]][k]);
         for (size_t a = 0; a < nc; a++) { /* z' = L z */
             double s = 0;
             for (size_t b = 0; b <= a; b++)
-                s += d->chol[a * nc + b] * z[b];
+                s += gsl_matrix_get(d->L, a, b) * z[b];
             u[d->cpos[a]][k] = es_design_phi(s);
         }
     }
 }
+
+/* ---- mc: independent uniforms ------------------------------------------- */
+
+static size_t es_one(size_t d)
+{
+    (void)d;
+    return 1;
+}
+
+static size_t es_same(size_t d)
+{
+    return d;
+}
+
+static void es_mc_points(void *state, const es_design_cfg *cfg, uint64_t first, size_t n,
+                         double *const *u)
+{
+    (void)state;
+    for (size_t j = 0; j < cfg->dim; j++)
+        for (size_t k = 0; k < n; k++)
+            u[j][k] = es_rng_uniform(cfg->seed, (uint32_t)j, first + k);
+}
+
+const es_design_type es_design_mc = {
+    .name = "mc",
+    .help = "independent Monte Carlo: any sample count, error ~ 1/sqrt(N)",
+    .correlations = 1,
+    .base_ok = 1,
+    .evals = es_one,
+    .dims = es_same,
+    .init = NULL,
+    .points = es_mc_points,
+    .free = NULL,
+};

@@ -279,16 +279,10 @@ int es_parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 
 /* ---- names ------------------------------------------------------------ */
 
-static const char *const es_design_names[] = {"mc", "lhs", "sobol", "grid", "saltelli"};
 static const char *const es_store_names[] = {"all", "outputs", "summary"};
 static const char *const es_sweep_keys[] = {"model", "scenario", "design", "samples",
                                             "seed",  "chunk",    "store",  "output"};
 #define ES_NKEYS(a) (sizeof(a) / sizeof((a)[0]))
-
-const char *es_design_name(es_design_kind d)
-{
-    return (d >= 0 && (size_t)d < ES_NKEYS(es_design_names)) ? es_design_names[d] : "?";
-}
 
 const char *es_store_name(es_store_kind s)
 {
@@ -415,47 +409,21 @@ int es_job_mem_reader(const char *path, char **text, size_t *len, char *err, siz
 
 /* ---- correlation ------------------------------------------------------ */
 
-int es_job_copula(const es_job *job, size_t *nc, size_t *cpos, double *L)
+void es_job_design_corr(const es_job *job, es_design_corr *corr)
 {
-    /* which uncertain inputs take part, and where they sit in the block */
-    int pos[ES_JOB_MAXIN], inblock[ES_JOB_MAXIN] = {0}, where[ES_JOB_MAXIN];
+    size_t pos[ES_JOB_MAXIN];
     for (size_t k = 0; k < job->n_unc; k++)
-        pos[job->unc[k]] = (int)k;
+        pos[job->unc[k]] = k;
     for (size_t c = 0; c < job->n_corr; c++) {
-        inblock[pos[job->corr[c].a]] = 1;
-        inblock[pos[job->corr[c].b]] = 1;
+        corr[c].a = pos[job->corr[c].a];
+        corr[c].b = pos[job->corr[c].b];
+        corr[c].rho = job->corr[c].rho;
     }
-    size_t n = 0;
-    for (size_t k = 0; k < job->n_unc; k++)
-        if (inblock[k]) {
-            where[k] = (int)n;
-            cpos[n++] = k;
-        }
-    *nc = n;
-    for (size_t i = 0; i < n * n; i++)
-        L[i] = 0;
-    for (size_t i = 0; i < n; i++)
-        L[i * n + i] = 1;
-    for (size_t c = 0; c < job->n_corr; c++) {
-        size_t i = (size_t)where[pos[job->corr[c].a]], j = (size_t)where[pos[job->corr[c].b]];
-        L[i * n + j] = L[j * n + i] = 2 * sin(M_PI * job->corr[c].rho / 6);
-    }
-    /* Cholesky in place, lower factor; the upper triangle is cleared */
-    for (size_t j = 0; j < n; j++) {
-        double s = L[j * n + j];
-        for (size_t k = 0; k < j; k++)
-            s -= L[j * n + k] * L[j * n + k];
-        if (!(s > 1e-12)) return -1;
-        L[j * n + j] = sqrt(s);
-        for (size_t i = j + 1; i < n; i++) {
-            double t = L[i * n + j];
-            for (size_t k = 0; k < j; k++)
-                t -= L[i * n + k] * L[j * n + k];
-            L[i * n + j] = t / L[j * n + j];
-            L[j * n + i] = 0;
-        }
-    }
-    return 0;
+}
+
+const char *es_varref_name(const es_model *m, es_varref r)
+{
+    return r.is_output ? m->outputs[r.index].name : m->inputs[r.index].name;
 }
 
 /* ---- the job ---------------------------------------------------------- */
@@ -710,17 +678,21 @@ static void es_load_correlation(es_job *job, es_ini *ini, const char *path, es_e
         c->line = e->line;
     }
     if (job->n_corr == 0) return;
-    size_t nc, cpos[ES_JOB_MAXIN];
-    double *L = malloc(sizeof(double) * ES_JOB_MAXIN * ES_JOB_MAXIN);
-    if (!L) {
-        es_err(errs, path, 0, "out of memory");
-        return;
-    }
-    if (es_job_copula(job, &nc, cpos, L))
+    /* the uncertain inputs are listed only after every section is read */
+    size_t n_unc = 0;
+    es_job tmp;
+    memcpy(tmp.unc, job->unc, sizeof tmp.unc);
+    tmp.n_corr = job->n_corr;
+    memcpy(tmp.corr, job->corr, sizeof tmp.corr);
+    for (size_t i = 0; i < m->n_inputs; i++)
+        if (job->uncertain[i]) tmp.unc[n_unc++] = (int)i;
+    tmp.n_unc = n_unc;
+    es_design_corr dc[ES_JOB_MAXCORR];
+    es_job_design_corr(&tmp, dc);
+    if (es_design_copula_check(n_unc, job->n_corr, dc))
         es_err(errs, path, job->corr[0].line,
                "[correlation]: the correlations together are not consistent (the matrix is not "
                "positive definite); expected weaker or compatible correlations");
-    free(L);
 }
 
 int es_job_load_with(es_job *job, const char *path, es_job_reader reader, void *ctx, char *err,
@@ -746,7 +718,9 @@ int es_job_load_with(es_job *job, const char *path, es_job_reader reader, void *
     int have_sweep = 0, samples_line = 0;
     const char *model_name = "compute_economics", *scenario = NULL, *output = NULL;
     int model_line = 0;
-    job->design = ES_DESIGN_MC;
+    job->design = &es_design_mc;
+    job->base = es_design_find("sobol");
+    job->sens_samples = 131072;
     job->seed = 1;
     job->chunk = 16384;
     job->store = ES_STORE_ALL;
@@ -766,19 +740,12 @@ int es_job_load_with(es_job *job, const char *path, es_job_reader reader, void *
             if (!*scenario) es_err(&errs, path, e->line, "[sweep] scenario: expected a file path");
             break;
         case 2: {
-            int d = es_find_name(es_design_names, ES_NKEYS(es_design_names), e->value);
-            if (d < 0)
-                es_err(&errs, path, e->line,
-                       "[sweep] design: unknown design '%s'; expected mc, lhs, sobol, grid or "
-                       "saltelli",
-                       e->value);
-            else if (d != ES_DESIGN_MC)
-                es_err(&errs, path, e->line,
-                       "[sweep] design: '%s' is not available in this version of econsweep; "
-                       "expected mc",
-                       e->value);
+            const es_design_type *d = es_design_find(e->value);
+            if (!d)
+                es_err(&errs, path, e->line, "[sweep] design: unknown design '%s'; expected %s",
+                       e->value, es_design_list());
             else
-                job->design = (es_design_kind)d;
+                job->design = d;
             break;
         }
         case 3:
@@ -960,6 +927,11 @@ void es_job_free(es_job *job)
     free(job->job_text);
     free(job->scenario_text);
     job->job_text = job->scenario_text = NULL;
+    for (size_t i = 0; i < job->n_scan; i++) {
+        free(job->scan[i].values);
+        job->scan[i].values = NULL;
+    }
+    job->n_scan = 0;
 }
 
 static uint64_t es_fnv1a(uint64_t h, const void *data, size_t n)
@@ -979,7 +951,8 @@ uint64_t es_job_fingerprint(const es_job *job)
     h = es_fnv1a(h, mn, strlen(mn) + 1);
     h = es_fnv1a(h, job->job_text, strlen(job->job_text) + 1);
     h = es_fnv1a(h, job->scenario_text, strlen(job->scenario_text) + 1);
-    uint64_t v[4] = {job->seed, (uint64_t)job->design, job->samples, job->chunk};
+    h = es_fnv1a(h, job->design->name, strlen(job->design->name) + 1);
+    uint64_t v[4] = {job->seed, 0, job->samples, job->chunk};
     for (int i = 0; i < 4; i++) {
         unsigned char b[8];
         for (int k = 0; k < 8; k++)
@@ -987,17 +960,4 @@ uint64_t es_job_fingerprint(const es_job *job)
         h = es_fnv1a(h, b, 8);
     }
     return h;
-}
-
-uint64_t es_job_output_bytes(const es_job *job)
-{
-    uint64_t cols = 0;
-    if (job->store == ES_STORE_ALL)
-        cols = 1 + job->n_unc + job->model->n_outputs;
-    else if (job->store == ES_STORE_OUTPUTS)
-        cols = 1 + job->model->n_outputs;
-    uint64_t nchunks = (job->samples + job->chunk - 1) / job->chunk;
-    uint64_t vars = job->n_unc + job->model->n_outputs;
-    /* rows, plus the per-chunk state (done flag, checksum, accumulators) */
-    return cols * job->samples * 8 + nchunks * (9 + vars * 48) + 65536;
 }

@@ -9,21 +9,58 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "design.h"
 #include "dist.h"
 #include "model.h"
 
-#define ES_JOB_MAXIN 64   /* inputs a model may have */
-#define ES_JOB_MAXCORR 64 /* correlation entries in one job */
+#define ES_JOB_MAXIN 64     /* inputs a model may have */
+#define ES_JOB_MAXCORR 64   /* correlation entries in one job */
+#define ES_JOB_MAXEVENTS 64 /* [events] entries */
+#define ES_JOB_MAXVERIFY 64 /* [verify] entries */
+#define ES_JOB_MAXSCAN 3    /* scanned inputs */
+#define ES_JOB_NAMEMAX 64   /* event names */
 #define ES_JOB_PATHMAX 4096
 
-typedef enum {
-    ES_DESIGN_MC,
-    ES_DESIGN_LHS,
-    ES_DESIGN_SOBOL,
-    ES_DESIGN_GRID,
-    ES_DESIGN_SALTELLI
-} es_design_kind;
 typedef enum { ES_STORE_ALL, ES_STORE_OUTPUTS, ES_STORE_SUMMARY } es_store_kind;
+
+/* A model variable named in [events] or [verify]: an input or an output. */
+typedef struct {
+    int is_output; /* 0: input, 1: output */
+    int index;     /* in the model's input or output table */
+} es_varref;
+
+typedef enum { ES_CMP_LT, ES_CMP_LE, ES_CMP_GT, ES_CMP_GE } es_cmp;
+
+/* [events] name = lhs OP rhs, rhs a number or a variable. */
+typedef struct {
+    char name[ES_JOB_NAMEMAX];
+    char text[256]; /* the condition as written, blanks normalised: "investor_npv_usd < 0" */
+    es_varref lhs;
+    es_cmp op;
+    int rhs_is_var; /* 1: rhs_var, 0: rhs_value */
+    es_varref rhs_var;
+    double rhs_value;
+    int line;
+} es_event;
+
+/* [scan] input = v1 v2 ...  or  input = a to b step s */
+typedef struct {
+    int input;      /* model input index */
+    size_t n;       /* values */
+    double *values; /* [n], owned by the job */
+    int line;
+} es_scan;
+
+/* [verify] STATISTIC(OUTPUT[, INPUT]) = VALUE +- TOLERANCE */
+typedef struct {
+    char stat[32];          /* a statistic of /summary ("mean", "p50", ...) or /sensitivity
+                               ("spearman", "sobol_total", ...), or "probability" of an event */
+    char text[256];         /* the line's key and value as written, for messages */
+    char a[ES_JOB_NAMEMAX]; /* OUTPUT (or an uncertain input, or an event name) */
+    char b[ES_JOB_NAMEMAX]; /* INPUT, "" when not given */
+    double value, tol;
+    int line;
+} es_verify;
 
 typedef struct {
     int a, b;   /* input indices in the model table, a < b */
@@ -36,20 +73,30 @@ typedef struct {
     char scenario_path[ES_JOB_PATHMAX]; /* resolved against the job file's folder; "" if none */
     char output[ES_JOB_PATHMAX];        /* resolved against the job file's folder */
     const es_model *model;
-    es_design_kind design;
-    uint64_t samples; /* sample points */
+    const es_design_type *design;
+    const es_design_type *base; /* saltelli: its base design (default sobol) */
+    int scramble;               /* sobol: 0 none, 1 random digital shift */
+    uint64_t samples;           /* design points (saltelli: base points; grid: product of levels) */
     uint64_t seed;
-    uint64_t chunk; /* samples per chunk of work and per HDF5 chunk */
+    uint64_t chunk;        /* rows per chunk of work and per HDF5 chunk; 0: automatic */
+    uint64_t sens_samples; /* design points per cell in the sensitivity pass (cap) */
     es_store_kind store;
-    double value[ES_JOB_MAXIN];   /* scenario value of every input (model default if unset) */
-    int value_line[ES_JOB_MAXIN]; /* its line in the scenario file, 0 for a model default */
-    int uncertain[ES_JOB_MAXIN];  /* 1: input i has a distribution in the job */
-    es_dist dist[ES_JOB_MAXIN];   /* its distribution */
-    int dist_line[ES_JOB_MAXIN];  /* the line of its 'dist' key */
-    size_t n_unc;                 /* uncertain inputs */
-    int unc[ES_JOB_MAXIN];        /* their model indices, in model order */
+    double value[ES_JOB_MAXIN];    /* scenario value of every input (model default if unset) */
+    int value_line[ES_JOB_MAXIN];  /* its line in the scenario file, 0 for a model default */
+    int uncertain[ES_JOB_MAXIN];   /* 1: input i has a distribution in the job */
+    es_dist dist[ES_JOB_MAXIN];    /* its distribution */
+    int dist_line[ES_JOB_MAXIN];   /* the line of its 'dist' key */
+    uint32_t levels[ES_JOB_MAXIN]; /* grid: levels of input i (0 when not given) */
+    size_t n_unc;                  /* uncertain inputs */
+    int unc[ES_JOB_MAXIN];         /* their model indices, in model order */
     size_t n_corr;
     es_corr corr[ES_JOB_MAXCORR];
+    size_t n_events;
+    es_event events[ES_JOB_MAXEVENTS];
+    size_t n_scan;
+    es_scan scan[ES_JOB_MAXSCAN];
+    size_t n_verify;
+    es_verify verify[ES_JOB_MAXVERIFY];
     char *job_text;      /* the job file, verbatim */
     char *scenario_text; /* the scenario file, verbatim ("" if none) */
 } es_job;
@@ -82,16 +129,14 @@ int es_job_load_with(es_job *job, const char *path, es_job_reader reader, void *
                      size_t errlen);
 void es_job_free(es_job *job);
 
-const char *es_design_name(es_design_kind d);
 const char *es_store_name(es_store_kind s);
 int es_store_find(const char *name);
 
-/* The Gaussian copula of the job's rank correlations: the nc uncertain
- * inputs that take part (their positions among the uncertain inputs in
- * cpos[nc]) and the lower Cholesky factor L (nc x nc, row major, room for
- * ES_JOB_MAXIN^2) of their normal-score correlations 2 sin(pi rho / 6).
- * Returns 0, or -1 when that matrix is not positive definite. */
-int es_job_copula(const es_job *job, size_t *nc, size_t *cpos, double *L);
+/* The job's rank correlations as pairs of positions among the uncertain
+ * inputs (corr[n_corr]), for the design. */
+void es_job_design_corr(const es_job *job, es_design_corr *corr);
+/* Name, unit of a variable reference. */
+const char *es_varref_name(const es_model *m, es_varref r);
 
 /* A whole number in [lo, hi], as digits or as a decimal like 1e6.  0 or -1. */
 int es_parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
@@ -99,8 +144,5 @@ int es_parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 /* 64-bit FNV-1a fingerprint of what fixes a run's values: model, job and
  * scenario text, seed, design, samples and chunk. */
 uint64_t es_job_fingerprint(const es_job *job);
-
-/* Bytes the output file will take for per-sample rows (an estimate). */
-uint64_t es_job_output_bytes(const es_job *job);
 
 #endif

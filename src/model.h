@@ -22,6 +22,7 @@ typedef struct {
     const char *name;
     const char *unit;
     const char *long_name;
+    unsigned char main; /* 1: a headline output (closing table, report's drivers) */
 } es_output_info;
 
 typedef struct es_model {

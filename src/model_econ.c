@@ -64,22 +64,22 @@ static const es_input_info es_econ_inputs[ES_ECON_NIN] = {
 #undef INF
 
 static const es_output_info es_econ_outputs[ES_ECON_NOUT] = {
-    {"gross_dies_per_wafer", "dies", "gross dies per wafer"},
-    {"die_yield", "1", "die yield (negative binomial)"},
-    {"cost_per_good_die_usd", "USD", "cost per good die"},
-    {"chip_cost_usd", "USD", "manufacturing cost of one chip"},
-    {"chips_delivered", "chips", "chips delivered by the chip tranche"},
-    {"facility_power_mw", "MW", "facility power of the delivered chips"},
-    {"energy_cost_usd_per_year", "USD/yr", "yearly energy cost of the delivered chips"},
-    {"delivered_flop", "FLOP", "useful FLOP over the service life"},
-    {"asic_usd_per_pflop_hour", "USD", "cost of one delivered PFLOP-hour on the chips"},
-    {"gpu_usd_per_pflop_hour", "USD", "cost of one delivered PFLOP-hour on bought GPUs"},
-    {"gpu_tax_saving_usd", "USD", "saving against GPUs over the delivered FLOP"},
-    {"equity_stake", "1", "equity stake bought"},
-    {"runway_quarters", "quarters", "quarters of burn covered by the cash part"},
-    {"circular_financing_ratio", "1", "share of the investment that flows back to the investor"},
-    {"investor_npv_usd", "USD", "investor's net present value"},
-    {"investor_irr", "1/yr", "investor's internal rate of return"},
+    {"gross_dies_per_wafer", "dies", "gross dies per wafer", 0},
+    {"die_yield", "1", "die yield (negative binomial)", 0},
+    {"cost_per_good_die_usd", "USD", "cost per good die", 0},
+    {"chip_cost_usd", "USD", "manufacturing cost of one chip", 0},
+    {"chips_delivered", "chips", "chips delivered by the chip tranche", 1},
+    {"facility_power_mw", "MW", "facility power of the delivered chips", 0},
+    {"energy_cost_usd_per_year", "USD/yr", "yearly energy cost of the delivered chips", 0},
+    {"delivered_flop", "FLOP", "useful FLOP over the service life", 0},
+    {"asic_usd_per_pflop_hour", "USD", "cost of one delivered PFLOP-hour on the chips", 1},
+    {"gpu_usd_per_pflop_hour", "USD", "cost of one delivered PFLOP-hour on bought GPUs", 1},
+    {"gpu_tax_saving_usd", "USD", "saving against GPUs over the delivered FLOP", 0},
+    {"equity_stake", "1", "equity stake bought", 0},
+    {"runway_quarters", "quarters", "quarters of burn covered by the cash part", 1},
+    {"circular_financing_ratio", "1", "share of the investment that flows back to the investor", 0},
+    {"investor_npv_usd", "USD", "investor's net present value", 1},
+    {"investor_irr", "1/yr", "investor's internal rate of return", 1},
 };
 
 double es_econ_npv(const es_econ_flows *cf, double x)

@@ -13,7 +13,7 @@ static const es_input_info es_ishigami_inputs[3] = {
     {"x2", "1", "Ishigami x2", 0, -M_PI, M_PI, 1, 1, 0},
     {"x3", "1", "Ishigami x3", 0, -M_PI, M_PI, 1, 1, 0},
 };
-static const es_output_info es_ishigami_outputs[1] = {{"y", "1", "Ishigami function"}};
+static const es_output_info es_ishigami_outputs[1] = {{"y", "1", "Ishigami function", 1}};
 
 static int es_ishigami_eval(const double *const *in, double *const *out, size_t n)
 {
@@ -43,7 +43,7 @@ static const es_input_info es_sobol_g_inputs[ES_SOBOL_G_DIM] = {
     {"x5", "1", "Sobol G x5", 0.5, 0, 1, 1, 1, 0}, {"x6", "1", "Sobol G x6", 0.5, 0, 1, 1, 1, 0},
     {"x7", "1", "Sobol G x7", 0.5, 0, 1, 1, 1, 0}, {"x8", "1", "Sobol G x8", 0.5, 0, 1, 1, 1, 0},
 };
-static const es_output_info es_sobol_g_outputs[1] = {{"y", "1", "Sobol G function"}};
+static const es_output_info es_sobol_g_outputs[1] = {{"y", "1", "Sobol G function", 1}};
 
 static int es_sobol_g_eval(const double *const *in, double *const *out, size_t n)
 {

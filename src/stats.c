@@ -1,90 +1,182 @@
-/* src/stats.c: two-pass batch summaries and Chan's pairwise merge.
- *
- *   batch:    mean = sum x / n; m2 = sum (x - mean)^2   (two passes)
- *   merge:    d = mean_b - mean_a; n = n_a + n_b; mean = mean_a + d n_b / n;
- *             m2 = m2_a + m2_b + d^2 n_a n_b / n */
+/* src/stats.c: the table of statistics, sets of states, packing, checksum. */
 #include "stats.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-void es_acc_init(es_acc *a)
+const es_stat_type *const es_stat_types[] = {&es_stat_moments, NULL};
+
+struct es_statset {
+    const es_plan *plan;
+    int pass;
+    size_t n;
+    const es_stat_type *type[16];
+    void *state[16];
+};
+
+es_statset *es_statset_new(const es_plan *p, int pass, const es_stat_ctx *ctx)
 {
-    a->n = a->nan = 0;
-    a->mean = a->m2 = 0;
-    a->min = INFINITY;
-    a->max = -INFINITY;
+    es_statset *ss = calloc(1, sizeof *ss);
+    if (!ss) return NULL;
+    ss->plan = p;
+    ss->pass = pass;
+    for (size_t i = 0; es_stat_types[i]; i++) {
+        const es_stat_type *t = es_stat_types[i];
+        if (t->pass != pass || (t->wanted && !t->wanted(p))) continue;
+        void *s = t->create(p, ctx);
+        if (!s) {
+            es_statset_free(ss);
+            return NULL;
+        }
+        ss->type[ss->n] = t;
+        ss->state[ss->n++] = s;
+    }
+    return ss;
 }
 
-/* A batch is summarised in two passes (the sum of deviations from a shift,
- * then the squared deviations from the batch mean: no division per value,
- * and more accurate than Welford's update) and merged into a as one block.
- * The shift is the batch's first finite value: it takes the offset out of
- * the sum (1e6 + noise loses no digits) and makes a constant batch exact,
- * mean equal to its value and m2 = 0. */
-void es_acc_add(es_acc *a, const double *x, size_t n)
+void es_statset_free(es_statset *ss)
 {
-    es_acc b;
-    es_acc_init(&b);
-    double shift = 0, sum = 0;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(x[i])) {
-            shift = x[i];
-            break;
-        }
-    for (size_t i = 0; i < n; i++) {
-        double v = x[i];
-        if (isnan(v)) {
-            b.nan++;
-            continue;
-        }
-        b.n++;
-        sum += v - shift;
-        b.min = v < b.min ? v : b.min;
-        b.max = v > b.max ? v : b.max;
-    }
-    if (b.n) {
-        b.mean = shift + sum / (double)b.n;
-        double m2 = 0;
-        for (size_t i = 0; i < n; i++) {
-            double d = x[i] - b.mean;
-            if (!isnan(d)) m2 += d * d;
-        }
-        b.m2 = m2;
-    }
-    es_acc_merge(a, &b);
+    if (!ss) return;
+    for (size_t i = 0; i < ss->n; i++)
+        ss->type[i]->destroy(ss->state[i]);
+    free(ss);
 }
 
-void es_acc_merge(es_acc *a, const es_acc *b)
+void es_statset_reset(es_statset *ss)
 {
-    a->nan += b->nan;
-    if (b->n == 0) return;
-    if (a->n == 0) {
-        uint64_t nan = a->nan;
-        *a = *b;
-        a->nan = nan;
+    for (size_t i = 0; i < ss->n; i++)
+        ss->type[i]->reset(ss->state[i], ss->plan);
+}
+
+int es_statset_add(es_statset *ss, const es_seg *seg)
+{
+    for (size_t i = 0; i < ss->n; i++)
+        if (ss->type[i]->add(ss->state[i], ss->plan, seg)) return -1;
+    return 0;
+}
+
+void es_put_u64(unsigned char *b, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)(v >> (8 * i));
+}
+
+uint64_t es_get_u64(const unsigned char *b)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (uint64_t)b[i] << (8 * i);
+    return v;
+}
+
+/* Each state: 32 bytes of name (NUL padded), 8 of length, then the bytes. */
+#define ES_STATSET_HEAD 40
+
+size_t es_statset_pack_size(const es_statset *ss)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ss->n; i++)
+        n += ES_STATSET_HEAD + ss->type[i]->pack_size(ss->state[i], ss->plan);
+    return n;
+}
+
+void es_statset_pack(const es_statset *ss, unsigned char *buf)
+{
+    for (size_t i = 0; i < ss->n; i++) {
+        size_t len = ss->type[i]->pack_size(ss->state[i], ss->plan);
+        memset(buf, 0, 32);
+        strncpy((char *)buf, ss->type[i]->name, 31);
+        es_put_u64(buf + 32, len);
+        ss->type[i]->pack(ss->state[i], ss->plan, buf + ES_STATSET_HEAD);
+        buf += ES_STATSET_HEAD + len;
+    }
+}
+
+int es_statset_merge_packed(es_statset *ss, const unsigned char *buf, size_t len)
+{
+    size_t i = 0;
+    while (len > 0) {
+        if (len < ES_STATSET_HEAD || i >= ss->n) return -1;
+        char name[33];
+        memcpy(name, buf, 32);
+        name[32] = '\0';
+        uint64_t n = es_get_u64(buf + 32);
+        if (strcmp(name, ss->type[i]->name) != 0 || n > len - ES_STATSET_HEAD) return -1;
+        if (ss->type[i]->merge_packed(ss->state[i], ss->plan, buf + ES_STATSET_HEAD, (size_t)n))
+            return -1;
+        buf += ES_STATSET_HEAD + n;
+        len -= ES_STATSET_HEAD + (size_t)n;
+        i++;
+    }
+    return i == ss->n ? 0 : -1;
+}
+
+int es_statset_emit(const es_statset *ss, es_results *r)
+{
+    const es_plan *p = ss->plan;
+    /* the scan's coordinates, once, with the first pass */
+    if (ss->pass == 1)
+        for (size_t s = 0; s < p->nscan; s++) {
+            const es_scan *sc = &p->job->scan[s];
+            const es_input_info *in = &p->model->inputs[sc->input];
+            char path[ES_RES_PATHMAX];
+            snprintf(path, sizeof path, "/scan/%s", in->name);
+            es_res_array *a = es_results_coord_f64(r, path, sc->n, sc->values);
+            if (!a || es_res_attr_str(a, "units", in->unit) ||
+                es_res_attr_str(a, "long_name", in->long_name))
+                return -1;
+        }
+    for (size_t i = 0; i < ss->n; i++)
+        if (ss->type[i]->emit(ss->state[i], p, r)) return -1;
+    return r->oom ? -1 : 0;
+}
+
+const void *es_statset_find(const es_statset *ss, const es_stat_type *type)
+{
+    if (!ss) return NULL;
+    for (size_t i = 0; i < ss->n; i++)
+        if (ss->type[i] == type) return ss->state[i];
+    return NULL;
+}
+
+const es_plan *es_statset_plan(const es_statset *ss)
+{
+    return ss->plan;
+}
+
+es_res_array *es_stats_array(es_results *r, const es_plan *p, const char *path, es_res_type type,
+                             int ninner, const uint64_t *inner)
+{
+    uint64_t dims[ES_RES_MAXRANK];
+    int rank = 0;
+    for (size_t s = 0; s < p->nscan; s++)
+        dims[rank++] = p->scan_n[s];
+    for (int k = 0; k < ninner; k++)
+        dims[rank++] = inner[k];
+    es_res_array *a = es_results_add(r, path, type, rank, dims);
+    if (!a) return NULL;
+    for (size_t s = 0; s < p->nscan; s++) {
+        char c[ES_RES_PATHMAX];
+        snprintf(c, sizeof c, "/scan/%s", p->model->inputs[p->job->scan[s].input].name);
+        es_res_dim(a, (int)s, c);
+    }
+    return a;
+}
+
+void es_wilson(uint64_t k, uint64_t n, double *lo, double *hi)
+{
+    if (n == 0) {
+        *lo = *hi = NAN;
         return;
     }
-    double na = (double)a->n, nb = (double)b->n, n = na + nb;
-    double d = b->mean - a->mean;
-    a->mean += d * (nb / n);
-    a->m2 += b->m2 + d * d * (na * nb / n);
-    a->n += b->n;
-    if (b->min < a->min) a->min = b->min;
-    if (b->max > a->max) a->max = b->max;
-}
-
-double es_acc_var(const es_acc *a)
-{
-    return a->n > 1 ? a->m2 / (double)(a->n - 1) : NAN;
-}
-double es_acc_std(const es_acc *a)
-{
-    return sqrt(es_acc_var(a));
-}
-double es_acc_stderr(const es_acc *a)
-{
-    return es_acc_std(a) / sqrt((double)a->n);
+    const double z = 1.959963984540054; /* the 97.5% normal quantile */
+    double nn = (double)n, ph = (double)k / nn, z2 = z * z;
+    double c = (ph + z2 / (2 * nn)) / (1 + z2 / nn);
+    double h = z / (1 + z2 / nn) * sqrt(ph * (1 - ph) / nn + z2 / (4 * nn * nn));
+    *lo = k == 0 ? 0.0 : c - h;
+    *hi = k == n ? 1.0 : c + h;
 }
 
 /* splitmix64's finaliser (Steele, Lea & Flood 2014) */

@@ -1,13 +1,19 @@
-/* src/store.c: parallel HDF5 writing through the MPI-IO driver.
+/* src/store.c: the HDF5 file: parallel rows and checkpoints, serial results.
  *
- * Layout (schema 1): root attributes; /sample (uint64 dimension scale);
- * /inputs/<name> and /outputs/<name> (float64, chunked on the job's chunk,
- * the /sample scale attached); /inputs/fixed (attributes); /summary/<name>
- * (attributes); /state (chunk_done, chunk_checksum, chunk_acc).
+ * Parallel phase (MPI-IO driver): metadata operations are collective
+ * (H5Pset_all_coll_metadata_ops, H5Pset_coll_metadata_write); raw data goes
+ * through collective H5Dwrite, with an empty selection on ranks that have
+ * nothing to write.  Row datasets are chunked on the plan's chunk and
+ * extendible: their extent grows to the highest row written, so a reader
+ * never sees rows that were not written (HDF5 allocates chunks early under
+ * MPI-IO, so a fill value would cost a second write of every row).
  *
- * Metadata operations are collective (H5Pset_all_coll_metadata_ops,
- * H5Pset_coll_metadata_write); raw data goes through collective H5Dwrite,
- * with an empty selection on ranks that have no rows. */
+ * Serial phase (rank 0, after the parallel close): the results, written as
+ * datasets with dimension scales so that h5py, xarray and pandas read them.
+ *
+ * Every failure is reported with the call, the object, the rank, the file,
+ * and HDF5's error stack read at once (any later HDF5 call would clear it),
+ * or errno's reason when HDF5 has none. */
 #include "store.h"
 
 #include <errno.h>
@@ -19,6 +25,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "ckpt.h"
+
 const char *const es_slurm_vars[6] = {"SLURM_JOB_ID",        "SLURM_ARRAY_JOB_ID",
                                       "SLURM_ARRAY_TASK_ID", "SLURM_RESTART_COUNT",
                                       "SLURM_JOB_NODELIST",  "SLURM_CLUSTER_NAME"};
@@ -27,14 +35,16 @@ struct es_store {
     MPI_Comm comm;
     int rank;
     char path[ES_JOB_PATHMAX];
-    const es_job *job;
+    const es_plan *p;
     hid_t file, dxpl;
-    hid_t sample;          /* /sample or -1 */
-    hid_t *unc;            /* /inputs/<name> or -1 each */
-    hid_t *out;            /* /outputs/<name> or -1 each */
-    hid_t done, csum, acc; /* /state datasets */
-    uint64_t nchunks;
-    size_t nvars;
+    size_t nrow; /* row datasets */
+    hid_t *rowd; /* /sample, /cell (scan), /inputs/<name>..., /outputs/<name>... */
+    int *rowsrc; /* -1 sample, -2 cell, v >= 0 variable v */
+    char (*rowname)[ES_RES_PATHMAX];
+    uint64_t extent; /* rows held */
+    uint64_t row_offset;
+    hid_t done, csum, slot[2];
+    int next_slot;
 };
 
 /* ---- errors: the call, the object, the rank, and HDF5's own words ---- */
@@ -48,17 +58,32 @@ static herr_t es_h5_walk(unsigned n, const H5E_error2_t *e, void *data)
     return 0;
 }
 
-static int es_h5_fail(const es_store *st, const char *call, const char *object)
+/* Report a failed call; errno_at_fail is errno read right after it. */
+static int es_h5_report(int rank, const char *path, const char *call, const char *object,
+                        int errno_at_fail)
 {
     char detail[1024] = "";
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, es_h5_walk, detail);
     H5Eclear2(H5E_DEFAULT);
-    fprintf(stderr, "econsweep: rank %d: HDF5 %s failed on %s in %s: %s\n", st->rank, call, object,
-            st->path, detail[0] ? detail : "no detail from HDF5");
+    char why[1200];
+    if (errno_at_fail)
+        snprintf(why, sizeof why, "%s%s%s", strerror(errno_at_fail), detail[0] ? "; HDF5: " : "",
+                 detail);
+    else
+        snprintf(why, sizeof why, "%s", detail[0] ? detail : "no detail from HDF5");
+    if (rank >= 0)
+        fprintf(stderr, "econsweep: rank %d: HDF5 %s failed on %s in %s: %s\n", rank, call, object,
+                path, why);
+    else
+        fprintf(stderr, "econsweep: HDF5 %s failed on %s in %s: %s\n", call, object, path, why);
     return -1;
 }
 
-/* Checks one HDF5 call; on failure reports and returns -1 from the caller. */
+static int es_h5_fail(const es_store *st, const char *call, const char *object)
+{
+    return es_h5_report(st->rank, st->path, call, object, 0);
+}
+
 #define ES_H5CHECK(st, expr, object)                                                               \
     do {                                                                                           \
         if ((expr) < 0) return es_h5_fail((st), #expr, (object));                                  \
@@ -66,101 +91,46 @@ static int es_h5_fail(const es_store *st, const char *call, const char *object)
 
 /* ---- attributes ---- */
 
-static int es_attr_str(es_store *st, hid_t obj, const char *name, const char *value)
+static int es_attr_str(hid_t obj, const char *name, const char *value)
 {
     hid_t t = H5Tcopy(H5T_C_S1);
-    ES_H5CHECK(st, t, name);
-    if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
-        H5Tclose(t);
-        return es_h5_fail(st, "H5Tset_size", name);
+    if (t < 0) return -1;
+    int rc = -1;
+    hid_t sp = -1, a = -1;
+    if (H5Tset_size(t, H5T_VARIABLE) >= 0 && H5Tset_cset(t, H5T_CSET_UTF8) >= 0 &&
+        (sp = H5Screate(H5S_SCALAR)) >= 0) {
+        htri_t ex = H5Aexists(obj, name);
+        if (ex > 0) H5Adelete(obj, name);
+        a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
+        if (a >= 0 && H5Awrite(a, t, &value) >= 0) rc = 0;
     }
-    hid_t sp = H5Screate(H5S_SCALAR);
-    hid_t a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT);
-    int rc = 0;
-    if (a < 0)
-        rc = es_h5_fail(st, "H5Acreate2", name);
-    else if (H5Awrite(a, t, &value) < 0)
-        rc = es_h5_fail(st, "H5Awrite", name);
     if (a >= 0) H5Aclose(a);
-    H5Sclose(sp);
+    if (sp >= 0) H5Sclose(sp);
     H5Tclose(t);
     return rc;
 }
 
-static int es_attr_num(es_store *st, hid_t obj, const char *name, hid_t type, const void *v)
+static int es_attr_num(hid_t obj, const char *name, hid_t type, const void *v)
 {
     hid_t sp = H5Screate(H5S_SCALAR);
+    if (sp < 0) return -1;
+    htri_t ex = H5Aexists(obj, name);
+    if (ex > 0) H5Adelete(obj, name);
     hid_t a = H5Acreate2(obj, name, type, sp, H5P_DEFAULT, H5P_DEFAULT);
-    int rc = 0;
-    if (a < 0)
-        rc = es_h5_fail(st, "H5Acreate2", name);
-    else if (H5Awrite(a, type, v) < 0)
-        rc = es_h5_fail(st, "H5Awrite", name);
+    int rc = (a >= 0 && H5Awrite(a, type, v) >= 0) ? 0 : -1;
     if (a >= 0) H5Aclose(a);
     H5Sclose(sp);
     return rc;
 }
 
-static int es_attr_f64(es_store *st, hid_t obj, const char *name, double v)
+static int es_attr_f64(hid_t obj, const char *name, double v)
 {
-    return es_attr_num(st, obj, name, H5T_NATIVE_DOUBLE, &v);
+    return es_attr_num(obj, name, H5T_NATIVE_DOUBLE, &v);
 }
 
-static int es_attr_u64(es_store *st, hid_t obj, const char *name, uint64_t v)
+static int es_attr_u64(hid_t obj, const char *name, uint64_t v)
 {
-    return es_attr_num(st, obj, name, H5T_NATIVE_UINT64, &v);
-}
-
-/* Replace an attribute that may exist (status, finished_utc). */
-static int es_attr_str_set(es_store *st, hid_t obj, const char *name, const char *value)
-{
-    htri_t ex = H5Aexists(obj, name);
-    ES_H5CHECK(st, ex, name);
-    if (ex > 0) ES_H5CHECK(st, H5Adelete(obj, name), name);
-    return es_attr_str(st, obj, name, value);
-}
-
-/* ---- datasets ---- */
-
-static hid_t es_dset_rows(es_store *st, hid_t loc, const char *name, hid_t type, const char *units,
-                          const char *long_name)
-{
-    hsize_t n = st->job->samples;
-    hsize_t c = st->job->chunk < n ? st->job->chunk : n;
-    hid_t sp = H5Screate_simple(1, &n, NULL);
-    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    hid_t d = -1;
-    if (sp < 0 || dcpl < 0 || H5Pset_chunk(dcpl, 1, &c) < 0 ||
-        H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) < 0 ||
-        H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0) {
-        es_h5_fail(st, "H5Pset_chunk", name);
-    } else {
-        d = H5Dcreate2(loc, name, type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-        if (d < 0) es_h5_fail(st, "H5Dcreate2", name);
-    }
-    if (dcpl >= 0) H5Pclose(dcpl);
-    if (sp >= 0) H5Sclose(sp);
-    if (d >= 0 &&
-        (es_attr_str(st, d, "units", units) || es_attr_str(st, d, "long_name", long_name))) {
-        H5Dclose(d);
-        return -1;
-    }
-    return d;
-}
-
-static hid_t es_dset_plain(es_store *st, hid_t loc, const char *name, hid_t type, int rank,
-                           const hsize_t *dims)
-{
-    hid_t sp = H5Screate_simple(rank, dims, NULL);
-    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    hid_t d = -1;
-    if (sp >= 0 && dcpl >= 0 && H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) >= 0 &&
-        H5Pset_fill_time(dcpl, H5D_FILL_TIME_ALLOC) >= 0)
-        d = H5Dcreate2(loc, name, type, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    if (d < 0) es_h5_fail(st, "H5Dcreate2", name);
-    if (dcpl >= 0) H5Pclose(dcpl);
-    if (sp >= 0) H5Sclose(sp);
-    return d;
+    return es_attr_num(obj, name, H5T_NATIVE_UINT64, &v);
 }
 
 void es_utc_now(char *buf, size_t len)
@@ -171,349 +141,744 @@ void es_utc_now(char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tmv);
 }
 
+/* ---- creating the file ---- */
+
 static int es_store_root_attrs(es_store *st, const es_run_info *info)
 {
-    const es_job *job = st->job;
+    const es_plan *p = st->p;
+    const es_job *job = p->job;
     hid_t f = st->file;
     char fp[32];
     snprintf(fp, sizeof fp, "%016llx", (unsigned long long)info->fingerprint);
-    if (es_attr_u64(st, f, "schema", ES_SCHEMA) ||
-        es_attr_str(st, f, "econsweep_version", ECONSWEEP_VERSION) ||
-        es_attr_str(st, f, "model", job->model->name) ||
-        es_attr_str(st, f, "design", es_design_name(job->design)) ||
-        es_attr_u64(st, f, "seed", job->seed) || es_attr_u64(st, f, "samples", job->samples) ||
-        es_attr_u64(st, f, "evaluations", job->samples) ||
-        es_attr_u64(st, f, "chunk", job->chunk) ||
-        es_attr_u64(st, f, "ranks", (uint64_t)info->ranks) ||
-        es_attr_str(st, f, "store", es_store_name(job->store)) ||
-        es_attr_str(st, f, "status", "partial") || es_attr_str(st, f, "fingerprint", fp) ||
-        es_attr_str(st, f, "created_utc", info->created_utc) ||
-        es_attr_str(st, f, "finished_utc", "") || es_attr_str(st, f, "host", info->host) ||
-        es_attr_str(st, f, "job_path", job->path) ||
-        es_attr_str(st, f, "job_text", job->job_text) ||
-        es_attr_str(st, f, "scenario_path", job->scenario_path) ||
-        es_attr_str(st, f, "scenario_text", job->scenario_text) ||
-        es_attr_str(st, f, "Conventions", "CF-1.8") ||
-        es_attr_str(st, f, "title", job->model->long_name))
-        return -1;
+    if (es_attr_u64(f, "schema", ES_SCHEMA) ||
+        es_attr_str(f, "econsweep_version", ECONSWEEP_VERSION) ||
+        es_attr_str(f, "model", p->model->name) || es_attr_str(f, "design", p->design->name) ||
+        es_attr_u64(f, "seed", job->seed) || es_attr_u64(f, "samples", p->points) ||
+        es_attr_u64(f, "cells", p->cells) || es_attr_u64(f, "rows", p->rows) ||
+        es_attr_u64(f, "evaluations", p->evaluations) ||
+        es_attr_u64(f, "evaluations_per_row", p->evals) || es_attr_u64(f, "chunk", p->chunk) ||
+        es_attr_u64(f, "chunks", p->nchunks) || es_attr_u64(f, "part", p->part) ||
+        es_attr_u64(f, "parts", p->parts) || es_attr_u64(f, "row_offset", st->row_offset) ||
+        es_attr_u64(f, "ranks", (uint64_t)info->ranks) ||
+        es_attr_str(f, "store", es_store_name(job->store)) || es_attr_str(f, "status", "partial") ||
+        es_attr_str(f, "fingerprint", fp) || es_attr_str(f, "created_utc", info->created_utc) ||
+        es_attr_str(f, "finished_utc", "") || es_attr_str(f, "host", info->host) ||
+        es_attr_str(f, "job_path", job->path) || es_attr_str(f, "job_text", job->job_text) ||
+        es_attr_str(f, "scenario_path", job->scenario_path) ||
+        es_attr_str(f, "scenario_text", job->scenario_text) ||
+        es_attr_str(f, "title", p->model->long_name) || es_attr_u64(f, "samples_done", 0) ||
+        es_attr_str(f, "checksum", ""))
+        return es_h5_fail(st, "H5Acreate2", "/ (root attributes)");
     for (int i = 0; i < 6; i++) {
         char name[64];
         snprintf(name, sizeof name, "%s", es_slurm_vars[i]);
         for (char *c = name; *c; c++)
             *c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
-        if (es_attr_str(st, f, name, info->slurm[i])) return -1;
+        if (es_attr_str(f, name, info->slurm[i])) return es_h5_fail(st, "H5Acreate2", name);
     }
     return 0;
 }
 
-es_store *es_store_create(MPI_Comm comm, const char *path, const es_job *job,
-                          const es_run_info *info, int force)
+static hid_t es_dset_rows(es_store *st, const char *path, hid_t type, const void *fill)
+{
+    hsize_t n = 0, maxn = H5S_UNLIMITED, c = st->p->chunk;
+    hid_t sp = H5Screate_simple(1, &n, &maxn);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    hid_t d = -1;
+    if (sp < 0 || dcpl < 0 || lcpl < 0 || H5Pset_chunk(dcpl, 1, &c) < 0 ||
+        H5Pset_fill_value(dcpl, type, fill) < 0 ||
+        H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0 ||
+        H5Pset_create_intermediate_group(lcpl, 1) < 0)
+        es_h5_fail(st, "H5Pset_chunk", path);
+    else if ((d = H5Dcreate2(st->file, path, type, sp, lcpl, dcpl, H5P_DEFAULT)) < 0)
+        es_h5_fail(st, "H5Dcreate2", path);
+    if (lcpl >= 0) H5Pclose(lcpl);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (sp >= 0) H5Sclose(sp);
+    return d;
+}
+
+static hid_t es_dset_fixed(es_store *st, const char *path, hid_t type, hsize_t n, int unlimited,
+                           hsize_t chunk)
+{
+    hsize_t maxn = unlimited ? H5S_UNLIMITED : n;
+    hid_t sp = H5Screate_simple(1, &n, &maxn);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    hid_t d = -1;
+    int ok = sp >= 0 && dcpl >= 0 && lcpl >= 0 && H5Pset_create_intermediate_group(lcpl, 1) >= 0;
+    if (ok && unlimited) ok = H5Pset_chunk(dcpl, 1, &chunk) >= 0;
+    if (ok && !unlimited)
+        ok = H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) >= 0 &&
+             H5Pset_fill_time(dcpl, H5D_FILL_TIME_ALLOC) >= 0;
+    if (!ok)
+        es_h5_fail(st, "H5Pcreate", path);
+    else if ((d = H5Dcreate2(st->file, path, type, sp, lcpl, dcpl, H5P_DEFAULT)) < 0)
+        es_h5_fail(st, "H5Dcreate2", path);
+    if (lcpl >= 0) H5Pclose(lcpl);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (sp >= 0) H5Sclose(sp);
+    return d;
+}
+
+static es_store *es_store_alloc(MPI_Comm comm, const char *path, const es_plan *p)
 {
     es_store *st = calloc(1, sizeof *st);
     if (!st) return NULL;
     MPI_Comm_rank(comm, &st->rank);
     st->comm = comm;
-    st->job = job;
+    st->p = p;
     snprintf(st->path, sizeof st->path, "%s", path);
-    st->file = st->dxpl = st->sample = st->done = st->csum = st->acc = -1;
-    st->nvars = job->n_unc + job->model->n_outputs;
-    st->nchunks = (job->samples + job->chunk - 1) / job->chunk;
-    st->unc = malloc((job->n_unc + 1) * sizeof(hid_t));
-    st->out = malloc((job->model->n_outputs + 1) * sizeof(hid_t));
-    if (!st->unc || !st->out) {
-        free(st->unc);
-        free(st->out);
+    st->file = st->dxpl = st->done = st->csum = st->slot[0] = st->slot[1] = -1;
+    st->row_offset = es_plan_chunk_first(p, p->chunk_lo);
+    const es_job *job = p->job;
+    size_t n = 0;
+    if (job->store != ES_STORE_SUMMARY) {
+        n = 1 + (p->nscan ? 1 : 0) + p->n_out + (job->store == ES_STORE_ALL ? p->d : 0);
+    }
+    st->nrow = n;
+    st->rowd = malloc((n + 1) * sizeof *st->rowd);
+    st->rowsrc = malloc((n + 1) * sizeof *st->rowsrc);
+    st->rowname = malloc((n + 1) * sizeof *st->rowname);
+    if (!st->rowd || !st->rowsrc || !st->rowname) {
+        free(st->rowd);
+        free(st->rowsrc);
+        free(st->rowname);
         free(st);
         return NULL;
     }
-    for (size_t k = 0; k < job->n_unc; k++)
-        st->unc[k] = -1;
-    for (size_t j = 0; j < job->model->n_outputs; j++)
-        st->out[j] = -1;
+    size_t k = 0;
+    if (n) {
+        st->rowsrc[k] = -1;
+        snprintf(st->rowname[k++], ES_RES_PATHMAX, "/sample");
+        if (p->nscan) {
+            st->rowsrc[k] = -2;
+            snprintf(st->rowname[k++], ES_RES_PATHMAX, "/cell");
+        }
+        for (size_t v = 0; v < p->nvars; v++) {
+            if (v < p->d && job->store != ES_STORE_ALL) continue;
+            st->rowsrc[k] = (int)v;
+            snprintf(st->rowname[k++], ES_RES_PATHMAX, "/%s/%s", v < p->d ? "inputs" : "outputs",
+                     es_plan_var_name(p, v));
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        st->rowd[i] = -1;
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    return st;
+}
 
+static hid_t es_fapl_mpio(es_store *st)
+{
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl < 0 || H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL) < 0 ||
+    if (fapl < 0 || H5Pset_fapl_mpio(fapl, st->comm, MPI_INFO_NULL) < 0 ||
         H5Pset_all_coll_metadata_ops(fapl, 1) < 0 || H5Pset_coll_metadata_write(fapl, 1) < 0) {
         es_h5_fail(st, "H5Pset_fapl_mpio", "/");
-        goto fail;
+        if (fapl >= 0) H5Pclose(fapl);
+        return -1;
     }
-    st->file = H5Fcreate(path, force ? H5F_ACC_TRUNC : H5F_ACC_EXCL, H5P_DEFAULT, fapl);
-    H5Pclose(fapl);
-    fapl = -1;
+    return fapl;
+}
+
+static int es_store_make_rows(es_store *st)
+{
+    const es_plan *p = st->p;
+    const double nan = NAN;
+    const uint64_t missing = ES_SAMPLE_MISSING;
+    for (size_t i = 0; i < st->nrow; i++) {
+        int src = st->rowsrc[i];
+        hid_t type = src < 0 ? H5T_NATIVE_UINT64 : H5T_NATIVE_DOUBLE;
+        st->rowd[i] = es_dset_rows(st, st->rowname[i], type,
+                                   src < 0 ? (const void *)&missing : (const void *)&nan);
+        if (st->rowd[i] < 0) return -1;
+        hid_t d = st->rowd[i];
+        int bad = 0;
+        if (src == -1) {
+            bad =
+                H5DSset_scale(d, "sample") < 0 ||
+                es_attr_str(d, "long_name", "sample index: row of the job (2^64-1: not computed)");
+        } else if (src == -2) {
+            bad = es_attr_str(d, "long_name", "scan cell of the row (row-major over /scan)");
+        } else {
+            const es_job *job = p->job;
+            bad = es_attr_str(d, "units", es_plan_var_unit(p, (size_t)src)) ||
+                  es_attr_str(d, "long_name", es_plan_var_long_name(p, (size_t)src));
+            if (!bad && (size_t)src < p->d) {
+                char desc[256];
+                es_dist_describe(&job->dist[job->unc[src]], desc, sizeof desc);
+                bad = es_attr_str(d, "distribution", desc);
+            }
+        }
+        if (!bad && src != -1)
+            bad = H5DSattach_scale(d, st->rowd[0], 0) < 0 || H5DSset_label(d, 0, "sample") < 0;
+        if (bad) return es_h5_fail(st, "H5DSattach_scale", st->rowname[i]);
+    }
+    /* the value of every fixed input */
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    hid_t g = H5Gcreate2(st->file, "/inputs/fixed", lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    H5Pclose(lcpl);
+    if (g < 0) return es_h5_fail(st, "H5Gcreate2", "/inputs/fixed");
+    int bad = 0;
+    for (size_t i = 0; i < p->model->n_inputs && !bad; i++)
+        if (!p->job->uncertain[i]) {
+            int scanned = 0;
+            for (size_t s = 0; s < p->nscan; s++)
+                scanned |= p->job->scan[s].input == (int)i;
+            if (!scanned) bad = es_attr_f64(g, p->model->inputs[i].name, p->job->value[i]);
+        }
+    H5Gclose(g);
+    if (bad) return es_h5_fail(st, "H5Acreate2", "/inputs/fixed");
+    if (H5Lexists(st->file, "/outputs", H5P_DEFAULT) <= 0) {
+        hid_t go = H5Gcreate2(st->file, "/outputs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        if (go < 0) return es_h5_fail(st, "H5Gcreate2", "/outputs");
+        H5Gclose(go);
+    }
+    return 0;
+}
+
+static int es_store_make_state(es_store *st)
+{
+    const es_plan *p = st->p;
+    st->done = es_dset_fixed(st, "/state/chunk_done", H5T_NATIVE_UINT8, p->nchunks, 0, 0);
+    if (st->done < 0) return -1;
+    st->csum = es_dset_fixed(st, "/state/chunk_checksum", H5T_NATIVE_UINT64, p->nchunks, 0, 0);
+    if (st->csum < 0) return -1;
+    const char *names[2] = {"/state/checkpoint_a", "/state/checkpoint_b"};
+    for (int s = 0; s < 2; s++) {
+        st->slot[s] = es_dset_fixed(st, names[s], H5T_NATIVE_UINT8, 0, 1, 1 << 20);
+        if (st->slot[s] < 0) return -1;
+    }
+    if (es_attr_str(st->done, "long_name", "1: the chunk's rows are written and summarised") ||
+        es_attr_str(st->slot[0], "long_name",
+                    "checkpoint (done chunks and merged statistics), written alternately with "
+                    "checkpoint_b; the newer valid one counts"))
+        return es_h5_fail(st, "H5Acreate2", "/state");
+    return 0;
+}
+
+es_store *es_store_create(MPI_Comm comm, const char *path, const es_plan *p,
+                          const es_run_info *info)
+{
+    es_store *st = es_store_alloc(comm, path, p);
+    if (!st) return NULL;
+    hid_t fapl = es_fapl_mpio(st);
+    if (fapl < 0) goto fail;
+    errno = 0;
+    st->file = H5Fcreate(path, H5F_ACC_EXCL, H5P_DEFAULT, fapl);
     if (st->file < 0) {
-        es_h5_fail(st, "H5Fcreate", "/");
+        int e = errno;
+        es_h5_report(st->rank, st->path, "H5Fcreate", "/", e);
+        H5Pclose(fapl);
         goto fail;
     }
+    H5Pclose(fapl);
     st->dxpl = H5Pcreate(H5P_DATASET_XFER);
     if (st->dxpl < 0 || H5Pset_dxpl_mpio(st->dxpl, H5FD_MPIO_COLLECTIVE) < 0) {
         es_h5_fail(st, "H5Pset_dxpl_mpio", "/");
         goto fail;
     }
-    if (es_store_root_attrs(st, info)) goto fail;
-
-    const es_model *m = job->model;
-    hid_t gin = H5Gcreate2(st->file, "inputs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    if (gin < 0) {
-        es_h5_fail(st, "H5Gcreate2", "/inputs");
+    if (es_store_root_attrs(st, info) || es_store_make_rows(st) || es_store_make_state(st))
+        goto fail;
+    if (H5Fflush(st->file, H5F_SCOPE_GLOBAL) < 0) {
+        es_h5_fail(st, "H5Fflush", "/");
         goto fail;
     }
-    hid_t gfix = H5Gcreate2(gin, "fixed", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    int bad = gfix < 0;
-    if (bad) es_h5_fail(st, "H5Gcreate2", "/inputs/fixed");
-    for (size_t i = 0; i < m->n_inputs && !bad; i++)
-        if (!job->uncertain[i]) bad = es_attr_f64(st, gfix, m->inputs[i].name, job->value[i]) != 0;
-    if (gfix >= 0) H5Gclose(gfix);
-    hid_t gout = bad ? -1 : H5Gcreate2(st->file, "outputs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    if (!bad && gout < 0) {
-        es_h5_fail(st, "H5Gcreate2", "/outputs");
-        bad = 1;
-    }
-    if (!bad && job->store != ES_STORE_SUMMARY) {
-        st->sample = es_dset_rows(st, st->file, "sample", H5T_NATIVE_UINT64, "1", "sample index");
-        bad = st->sample < 0;
-        if (!bad && H5DSset_scale(st->sample, "sample") < 0)
-            bad = es_h5_fail(st, "H5DSset_scale", "/sample") != 0;
-        for (size_t k = 0; k < job->n_unc && !bad && job->store == ES_STORE_ALL; k++) {
-            const es_input_info *in = &m->inputs[job->unc[k]];
-            char desc[256];
-            es_dist_describe(&job->dist[job->unc[k]], desc, sizeof desc);
-            st->unc[k] =
-                es_dset_rows(st, gin, in->name, H5T_NATIVE_DOUBLE, in->unit, in->long_name);
-            bad = st->unc[k] < 0 || es_attr_str(st, st->unc[k], "distribution", desc) ||
-                  H5DSattach_scale(st->unc[k], st->sample, 0) < 0 ||
-                  H5DSset_label(st->unc[k], 0, "sample") < 0;
-            if (bad && st->unc[k] >= 0) es_h5_fail(st, "H5DSattach_scale", in->name);
-        }
-        for (size_t j = 0; j < m->n_outputs && !bad; j++) {
-            const es_output_info *o = &m->outputs[j];
-            st->out[j] = es_dset_rows(st, gout, o->name, H5T_NATIVE_DOUBLE, o->unit, o->long_name);
-            bad = st->out[j] < 0 || H5DSattach_scale(st->out[j], st->sample, 0) < 0 ||
-                  H5DSset_label(st->out[j], 0, "sample") < 0;
-            if (bad && st->out[j] >= 0) es_h5_fail(st, "H5DSattach_scale", o->name);
-        }
-    }
-    if (gout >= 0) H5Gclose(gout);
-    H5Gclose(gin);
-    if (bad) goto fail;
-
-    hid_t gs = H5Gcreate2(st->file, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    if (gs < 0) {
-        es_h5_fail(st, "H5Gcreate2", "/state");
-        goto fail;
-    }
-    hsize_t d1 = st->nchunks, d3[3] = {st->nchunks, st->nvars, 6};
-    st->done = es_dset_plain(st, gs, "chunk_done", H5T_NATIVE_UINT8, 1, &d1);
-    st->csum =
-        st->done < 0 ? -1 : es_dset_plain(st, gs, "chunk_checksum", H5T_NATIVE_UINT64, 1, &d1);
-    st->acc = st->csum < 0 ? -1 : es_dset_plain(st, gs, "chunk_acc", H5T_NATIVE_DOUBLE, 3, d3);
-    bad = st->acc < 0;
-    if (!bad) {
-        /* the order of variables in chunk_acc, and of the six numbers */
-        char *names = malloc(st->nvars * 64 + 1);
-        bad = names == NULL;
-        if (names) {
-            names[0] = '\0';
-            for (size_t v = 0; v < st->nvars; v++) {
-                const char *nm =
-                    v < job->n_unc ? m->inputs[job->unc[v]].name : m->outputs[v - job->n_unc].name;
-                strcat(names, v ? " " : "");
-                strncat(names, nm, 62);
-            }
-            bad = es_attr_str(st, st->acc, "variables", names) ||
-                  es_attr_str(st, st->acc, "fields", "count nan_count mean m2 min max") ||
-                  es_attr_u64(st, gs, "chunk", job->chunk) ||
-                  es_attr_u64(st, gs, "chunks", st->nchunks);
-            free(names);
-        }
-    }
-    H5Gclose(gs);
-    if (bad) goto fail;
     return st;
 fail:
-    es_store_close(st);
+    es_store_abandon(st);
     return NULL;
 }
 
-/* Select the epoch's rows: in the file, [first, first+len) of each chunk; in
- * memory, [slot*stride, slot*stride+len).  Both iterate in the same order. */
-static int es_select_rows(es_store *st, const es_epoch *ep, hid_t fsp, hid_t msp)
+es_store *es_store_reopen(MPI_Comm comm, const char *path, const es_plan *p)
 {
-    if (ep->n == 0) {
-        ES_H5CHECK(st, H5Sselect_none(fsp), "row selection");
-        ES_H5CHECK(st, H5Sselect_none(msp), "row selection");
-        return 0;
+    es_store *st = es_store_alloc(comm, path, p);
+    if (!st) return NULL;
+    hid_t fapl = es_fapl_mpio(st);
+    if (fapl < 0) goto fail;
+    errno = 0;
+    st->file = H5Fopen(path, H5F_ACC_RDWR, fapl);
+    if (st->file < 0) {
+        int e = errno;
+        es_h5_report(st->rank, st->path, "H5Fopen", "/", e);
+        H5Pclose(fapl);
+        goto fail;
     }
-    for (size_t c = 0; c < ep->n; c++) {
-        hsize_t fs = ep->first[c], ms = c * ep->stride, cnt = ep->len[c];
-        H5S_seloper_t op = c == 0 ? H5S_SELECT_SET : H5S_SELECT_OR;
-        ES_H5CHECK(st, H5Sselect_hyperslab(fsp, op, &fs, NULL, &cnt, NULL), "row selection");
-        ES_H5CHECK(st, H5Sselect_hyperslab(msp, op, &ms, NULL, &cnt, NULL), "row selection");
+    H5Pclose(fapl);
+    st->dxpl = H5Pcreate(H5P_DATASET_XFER);
+    if (st->dxpl < 0 || H5Pset_dxpl_mpio(st->dxpl, H5FD_MPIO_COLLECTIVE) < 0) {
+        es_h5_fail(st, "H5Pset_dxpl_mpio", "/");
+        goto fail;
     }
-    return 0;
+    for (size_t i = 0; i < st->nrow; i++) {
+        st->rowd[i] = H5Dopen2(st->file, st->rowname[i], H5P_DEFAULT);
+        if (st->rowd[i] < 0) {
+            es_h5_fail(st, "H5Dopen2", st->rowname[i]);
+            goto fail;
+        }
+    }
+    if (st->nrow) {
+        hid_t sp = H5Dget_space(st->rowd[0]);
+        hsize_t n = 0;
+        if (sp < 0 || H5Sget_simple_extent_dims(sp, &n, NULL) < 0) {
+            es_h5_fail(st, "H5Sget_simple_extent_dims", "/sample");
+            if (sp >= 0) H5Sclose(sp);
+            goto fail;
+        }
+        H5Sclose(sp);
+        st->extent = n;
+    }
+    const char *names[4] = {"/state/chunk_done", "/state/chunk_checksum", "/state/checkpoint_a",
+                            "/state/checkpoint_b"};
+    hid_t *ids[4] = {&st->done, &st->csum, &st->slot[0], &st->slot[1]};
+    for (int i = 0; i < 4; i++) {
+        *ids[i] = H5Dopen2(st->file, names[i], H5P_DEFAULT);
+        if (*ids[i] < 0) {
+            es_h5_fail(st, "H5Dopen2", names[i]);
+            goto fail;
+        }
+    }
+    /* write next into the slot that does not hold the newest blob: its length
+     * tells (an empty or shorter slot is older or torn; the reader decided) */
+    st->next_slot = 0;
+    {
+        hsize_t n[2] = {0, 0};
+        for (int s = 0; s < 2; s++) {
+            hid_t sp = H5Dget_space(st->slot[s]);
+            if (sp >= 0) {
+                H5Sget_simple_extent_dims(sp, &n[s], NULL);
+                H5Sclose(sp);
+            }
+        }
+        /* the generation decides; read the two headers' generation fields */
+        uint64_t gen[2] = {0, 0};
+        for (int s = 0; s < 2; s++)
+            if (n[s] >= 24) {
+                unsigned char h[24];
+                hsize_t start = 0, cnt = 24;
+                hid_t fs = H5Dget_space(st->slot[s]), ms = H5Screate_simple(1, &cnt, NULL);
+                H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &cnt, NULL);
+                if (H5Dread(st->slot[s], H5T_NATIVE_UINT8, ms, fs, st->dxpl, h) >= 0)
+                    for (int b = 0; b < 8; b++)
+                        gen[s] |= (uint64_t)h[16 + b] << (8 * b);
+                H5Sclose(ms);
+                H5Sclose(fs);
+            }
+        st->next_slot = gen[0] > gen[1] ? 1 : 0;
+    }
+    return st;
+fail:
+    es_store_abandon(st);
+    return NULL;
 }
 
-static int es_write_rows(es_store *st, hid_t d, hid_t type, const void *buf, const es_epoch *ep,
-                         const char *name)
+/* ---- rows ---- */
+
+int es_store_write_rows(es_store *st, uint64_t extent, size_t nseg, const uint64_t *first,
+                        const size_t *len, const size_t *off, const unsigned char *missing,
+                        const double *const *cols)
 {
-    hsize_t mdim = ep->cap * ep->stride;
-    if (mdim == 0) mdim = 1;
-    hid_t msp = H5Screate_simple(1, &mdim, NULL);
-    hid_t fsp = H5Dget_space(d);
-    int rc = (msp < 0 || fsp < 0) ? es_h5_fail(st, "H5Dget_space", name) : 0;
-    if (!rc) rc = es_select_rows(st, ep, fsp, msp);
-    if (!rc && H5Dwrite(d, type, msp, fsp, st->dxpl, buf) < 0)
-        rc = es_h5_fail(st, "H5Dwrite", name);
+    if (st->nrow == 0) return 0;
+    const es_plan *p = st->p;
+    if (extent != st->extent) {
+        hsize_t e = extent;
+        for (size_t i = 0; i < st->nrow; i++)
+            ES_H5CHECK(st, H5Dset_extent(st->rowd[i], &e), st->rowname[i]);
+        st->extent = extent;
+    }
+    /* memory: one buffer per column, segments at off[s]; /sample and /cell built here */
+    size_t mlen = 1;
+    for (size_t s = 0; s < nseg; s++)
+        if (off[s] + len[s] > mlen) mlen = off[s] + len[s];
+    uint64_t *ibuf = malloc(mlen * sizeof *ibuf);
+    if (!ibuf) {
+        fprintf(stderr, "econsweep: rank %d: out of memory writing rows\n", st->rank);
+        return -1;
+    }
+    hsize_t md = mlen;
+    hid_t msp = H5Screate_simple(1, &md, NULL);
+    hid_t fsp = H5Screate_simple(1, (hsize_t[]){extent ? extent : 1}, NULL);
+    int rc = (msp < 0 || fsp < 0) ? es_h5_fail(st, "H5Screate_simple", "rows") : 0;
+    if (!rc && nseg == 0) {
+        if (H5Sselect_none(msp) < 0 || H5Sselect_none(fsp) < 0)
+            rc = es_h5_fail(st, "H5Sselect_none", "rows");
+    }
+    for (size_t s = 0; s < nseg && !rc; s++) {
+        hsize_t fs = first[s] - st->row_offset, ms = off[s], cnt = len[s];
+        H5S_seloper_t op = s == 0 ? H5S_SELECT_SET : H5S_SELECT_OR;
+        if (H5Sselect_hyperslab(fsp, op, &fs, NULL, &cnt, NULL) < 0 ||
+            H5Sselect_hyperslab(msp, op, &ms, NULL, &cnt, NULL) < 0)
+            rc = es_h5_fail(st, "H5Sselect_hyperslab", "rows");
+    }
+    for (size_t i = 0; i < st->nrow && !rc; i++) {
+        int src = st->rowsrc[i];
+        const void *buf;
+        hid_t type = H5T_NATIVE_DOUBLE;
+        if (src < 0) {
+            type = H5T_NATIVE_UINT64;
+            for (size_t s = 0; s < nseg; s++)
+                for (size_t k = 0; k < len[s]; k++) {
+                    uint64_t row = first[s] + k;
+                    ibuf[off[s] + k] =
+                        missing[s] ? ES_SAMPLE_MISSING : (src == -1 ? row : row / p->points);
+                }
+            buf = ibuf;
+        } else {
+            buf = cols[src];
+        }
+        if (H5Dwrite(st->rowd[i], type, msp, fsp, st->dxpl, buf) < 0)
+            rc = es_h5_fail(st, "H5Dwrite", st->rowname[i]);
+    }
     if (msp >= 0) H5Sclose(msp);
     if (fsp >= 0) H5Sclose(fsp);
+    free(ibuf);
     return rc;
 }
 
-/* Per-chunk state rows: dataset of [nchunks, inner...]; buf holds ep->n rows. */
-static int es_write_state(es_store *st, hid_t d, hid_t type, const void *buf, const es_epoch *ep,
-                          int rank, const hsize_t *inner, const char *name)
+int es_store_mark_chunks(es_store *st, size_t n, const uint64_t *ids, const uint64_t *sums)
 {
-    hid_t fsp = H5Dget_space(d);
-    hsize_t mdim[3] = {ep->n ? ep->n : 1, inner[0], inner[1]};
-    hid_t msp = H5Screate_simple(rank, mdim, NULL);
-    int rc = (msp < 0 || fsp < 0) ? es_h5_fail(st, "H5Dget_space", name) : 0;
-    if (!rc && ep->n == 0) {
+    hsize_t nc = st->p->nchunks, mn = n ? n : 1;
+    hid_t fsp = H5Screate_simple(1, &nc, NULL), msp = H5Screate_simple(1, &mn, NULL);
+    unsigned char *ones = malloc(mn);
+    hsize_t *coord = malloc(mn * sizeof *coord);
+    int rc = (fsp < 0 || msp < 0 || !ones || !coord)
+                 ? es_h5_fail(st, "H5Screate_simple", "/state/chunk_done")
+                 : 0;
+    if (!rc) {
+        for (size_t i = 0; i < n; i++) {
+            ones[i] = 1;
+            coord[i] = ids[i];
+        }
+        if (n == 0) {
+            if (H5Sselect_none(fsp) < 0 || H5Sselect_none(msp) < 0)
+                rc = es_h5_fail(st, "H5Sselect_none", "/state/chunk_done");
+        } else if (H5Sselect_elements(fsp, H5S_SELECT_SET, n, coord) < 0) {
+            rc = es_h5_fail(st, "H5Sselect_elements", "/state/chunk_done");
+        }
+    }
+    if (!rc && H5Dwrite(st->csum, H5T_NATIVE_UINT64, msp, fsp, st->dxpl, sums) < 0)
+        rc = es_h5_fail(st, "H5Dwrite", "/state/chunk_checksum");
+    if (!rc && H5Dwrite(st->done, H5T_NATIVE_UINT8, msp, fsp, st->dxpl, ones) < 0)
+        rc = es_h5_fail(st, "H5Dwrite", "/state/chunk_done");
+    if (fsp >= 0) H5Sclose(fsp);
+    if (msp >= 0) H5Sclose(msp);
+    free(ones);
+    free(coord);
+    return rc;
+}
+
+int es_store_checkpoint(es_store *st, const unsigned char *blob, uint64_t len)
+{
+    const char *name = st->next_slot ? "/state/checkpoint_b" : "/state/checkpoint_a";
+    hid_t d = st->slot[st->next_slot];
+    hsize_t n = len;
+    ES_H5CHECK(st, H5Dset_extent(d, &n), name);
+    hid_t fsp = H5Dget_space(d), msp = H5Screate_simple(1, (hsize_t[]){n ? n : 1}, NULL);
+    int rc = (fsp < 0 || msp < 0) ? es_h5_fail(st, "H5Dget_space", name) : 0;
+    if (!rc && (st->rank != 0 || n == 0)) {
         if (H5Sselect_none(fsp) < 0 || H5Sselect_none(msp) < 0)
             rc = es_h5_fail(st, "H5Sselect_none", name);
-    } else if (!rc) {
-        H5Sselect_all(msp);
-        for (size_t c = 0; c < ep->n && !rc; c++) {
-            hsize_t start[3] = {ep->id[c], 0, 0}, cnt[3] = {1, inner[0], inner[1]};
-            if (H5Sselect_hyperslab(fsp, c ? H5S_SELECT_OR : H5S_SELECT_SET, start, NULL, cnt,
-                                    NULL) < 0)
-                rc = es_h5_fail(st, "H5Sselect_hyperslab", name);
-        }
     }
-    if (!rc && H5Dwrite(d, type, msp, fsp, st->dxpl, buf) < 0)
+    if (!rc && H5Dwrite(d, H5T_NATIVE_UINT8, msp, fsp, st->dxpl, blob) < 0)
         rc = es_h5_fail(st, "H5Dwrite", name);
-    if (msp >= 0) H5Sclose(msp);
     if (fsp >= 0) H5Sclose(fsp);
-    return rc;
-}
-
-int es_store_write_epoch(es_store *st, const es_epoch *ep)
-{
-    const es_job *job = st->job;
-    const size_t col = ep->cap * ep->stride;
-    if (job->store != ES_STORE_SUMMARY) {
-        if (es_write_rows(st, st->sample, H5T_NATIVE_UINT64, ep->sample, ep, "/sample")) return -1;
-        char path[128];
-        for (size_t k = 0; k < job->n_unc && job->store == ES_STORE_ALL; k++) {
-            snprintf(path, sizeof path, "/inputs/%s", job->model->inputs[job->unc[k]].name);
-            if (es_write_rows(st, st->unc[k], H5T_NATIVE_DOUBLE, ep->unc + k * col, ep, path))
-                return -1;
-        }
-        for (size_t j = 0; j < job->model->n_outputs; j++) {
-            snprintf(path, sizeof path, "/outputs/%s", job->model->outputs[j].name);
-            if (es_write_rows(st, st->out[j], H5T_NATIVE_DOUBLE, ep->out + j * col, ep, path))
-                return -1;
-        }
-    }
-    /* state after rows: a chunk marked done has its rows on disk */
-    size_t nrow = ep->n ? ep->n : 1;
-    double *accrows = malloc(nrow * st->nvars * 6 * sizeof(double));
-    uint8_t *ones = malloc(nrow);
-    if (!accrows || !ones) {
-        free(accrows);
-        free(ones);
-        fprintf(stderr, "econsweep: rank %d: out of memory writing /state\n", st->rank);
-        return -1;
-    }
-    for (size_t c = 0; c < ep->n; c++) {
-        ones[c] = 1;
-        for (size_t v = 0; v < st->nvars; v++) {
-            const es_acc *a = &ep->acc[c * st->nvars + v];
-            double *r = &accrows[(c * st->nvars + v) * 6];
-            r[0] = (double)a->n;
-            r[1] = (double)a->nan;
-            r[2] = a->mean;
-            r[3] = a->m2;
-            r[4] = a->min;
-            r[5] = a->max;
-        }
-    }
-    hsize_t none[2] = {1, 1}, inner[2] = {st->nvars, 6};
-    int rc =
-        es_write_state(st, st->acc, H5T_NATIVE_DOUBLE, accrows, ep, 3, inner, "/state/chunk_acc") ||
-        es_write_state(st, st->csum, H5T_NATIVE_UINT64, ep->checksum, ep, 1, none,
-                       "/state/chunk_checksum") ||
-        es_write_state(st, st->done, H5T_NATIVE_UINT8, ones, ep, 1, none, "/state/chunk_done");
-    free(accrows);
-    free(ones);
-    if (rc) return -1;
+    if (msp >= 0) H5Sclose(msp);
+    if (rc) return rc;
     ES_H5CHECK(st, H5Fflush(st->file, H5F_SCOPE_GLOBAL), "/");
+    st->next_slot ^= 1;
     return 0;
 }
 
-int es_store_finish(es_store *st, const es_acc *acc, uint64_t checksum, uint64_t samples_done,
-                    int complete)
+static void es_store_release(es_store *st)
 {
-    const es_job *job = st->job;
-    const es_model *m = job->model;
-    hid_t g = H5Gcreate2(st->file, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    ES_H5CHECK(st, g, "/summary");
-    int rc = 0;
-    for (size_t v = 0; v < st->nvars && !rc; v++) {
-        const char *name =
-            v < job->n_unc ? m->inputs[job->unc[v]].name : m->outputs[v - job->n_unc].name;
-        const char *unit =
-            v < job->n_unc ? m->inputs[job->unc[v]].unit : m->outputs[v - job->n_unc].unit;
-        const es_acc *a = &acc[v];
-        hid_t s = H5Gcreate2(g, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        if (s < 0) {
-            rc = es_h5_fail(st, "H5Gcreate2", name);
-            break;
-        }
-        rc = es_attr_u64(st, s, "count", a->n) || es_attr_u64(st, s, "nan_count", a->nan) ||
-             es_attr_f64(st, s, "mean", a->n ? a->mean : NAN) ||
-             es_attr_f64(st, s, "std", es_acc_std(a)) ||
-             es_attr_f64(st, s, "stderr", es_acc_stderr(a)) ||
-             es_attr_f64(st, s, "min", a->n ? a->min : NAN) ||
-             es_attr_f64(st, s, "max", a->n ? a->max : NAN) || es_attr_str(st, s, "units", unit) ||
-             es_attr_str(st, s, "kind", v < job->n_unc ? "input" : "output");
-        H5Gclose(s);
-    }
-    H5Gclose(g);
-    if (rc) return -1;
-    char cs[32], fin[32];
-    snprintf(cs, sizeof cs, "%016llx", (unsigned long long)checksum);
-    es_utc_now(fin, sizeof fin);
-    /* every rank must write the same value: rank 0's clock decides */
-    int mrc = MPI_Bcast(fin, sizeof fin, MPI_CHAR, 0, st->comm);
-    if (mrc != MPI_SUCCESS) {
-        fprintf(stderr, "econsweep: rank %d: MPI call MPI_Bcast of finished_utc failed (%d)\n",
-                st->rank, mrc);
-        return -1;
-    }
-    if (es_attr_str_set(st, st->file, "checksum", cs) ||
-        es_attr_u64(st, st->file, "samples_done", samples_done) ||
-        es_attr_str_set(st, st->file, "finished_utc", fin) ||
-        es_attr_str_set(st, st->file, "status", complete ? "complete" : "partial"))
-        return -1;
-    ES_H5CHECK(st, H5Fflush(st->file, H5F_SCOPE_GLOBAL), "/");
-    return 0;
+    for (size_t i = 0; i < st->nrow; i++)
+        if (st->rowd[i] >= 0) H5Dclose(st->rowd[i]);
+    hid_t ds[4] = {st->done, st->csum, st->slot[0], st->slot[1]};
+    for (int i = 0; i < 4; i++)
+        if (ds[i] >= 0) H5Dclose(ds[i]);
+    if (st->dxpl >= 0) H5Pclose(st->dxpl);
 }
 
 int es_store_close(es_store *st)
 {
-    if (!st) return 0;
     int rc = 0;
-    for (size_t k = 0; k < st->job->n_unc; k++)
-        if (st->unc[k] >= 0) H5Dclose(st->unc[k]);
-    for (size_t j = 0; j < st->job->model->n_outputs; j++)
-        if (st->out[j] >= 0) H5Dclose(st->out[j]);
-    hid_t ds[4] = {st->sample, st->done, st->csum, st->acc};
-    for (int i = 0; i < 4; i++)
-        if (ds[i] >= 0) H5Dclose(ds[i]);
-    if (st->dxpl >= 0) H5Pclose(st->dxpl);
-    if (st->file >= 0 && H5Fclose(st->file) < 0) rc = es_h5_fail(st, "H5Fclose", "/");
-    free(st->unc);
-    free(st->out);
+    es_store_release(st);
+    if (H5Fclose(st->file) < 0) rc = es_h5_fail(st, "H5Fclose", "/");
+    free(st->rowd);
+    free(st->rowsrc);
+    free(st->rowname);
     free(st);
     return rc;
+}
+
+void es_store_abandon(es_store *st)
+{
+    if (!st) return;
+    /* no collective call may follow a failure: the file handle is left to
+     * MPI_Abort, only local objects are released */
+    free(st->rowd);
+    free(st->rowsrc);
+    free(st->rowname);
+    free(st);
+}
+
+/* ---- results, serial ---- */
+
+static hid_t es_res_h5type(es_res_type t, hid_t *strtype)
+{
+    switch (t) {
+    case ES_RES_F64:
+        return H5T_NATIVE_DOUBLE;
+    case ES_RES_U64:
+        return H5T_NATIVE_UINT64;
+    case ES_RES_I64:
+        return H5T_NATIVE_INT64;
+    default:
+        *strtype = H5Tcopy(H5T_C_S1);
+        H5Tset_size(*strtype, H5T_VARIABLE);
+        H5Tset_cset(*strtype, H5T_CSET_UTF8);
+        return *strtype;
+    }
+}
+
+static int es_res_write_attrs(hid_t obj, const es_res_array *a)
+{
+    for (size_t i = 0; i < a->nattr; i++) {
+        const es_res_attr *t = &a->attr[i];
+        if (t->is_str ? es_attr_str(obj, t->name, t->str) : es_attr_f64(obj, t->name, t->num))
+            return -1;
+    }
+    return 0;
+}
+
+static void es_res_basename(const char *path, char *out, size_t len)
+{
+    const char *s = strrchr(path, '/');
+    snprintf(out, len, "%s", s ? s + 1 : path);
+}
+
+/* Replace a checkpoint slot's bytes (serial). */
+static int es_write_slot(hid_t f, const char *path, const char *name, const unsigned char *blob,
+                         uint64_t len)
+{
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    if (d < 0) return es_h5_report(-1, path, "H5Dopen2", name, 0);
+    hsize_t n = len;
+    int rc = 0;
+    if (H5Dset_extent(d, &n) < 0)
+        rc = es_h5_report(-1, path, "H5Dset_extent", name, 0);
+    else if (n && H5Dwrite(d, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, blob) < 0)
+        rc = es_h5_report(-1, path, "H5Dwrite", name, 0);
+    H5Dclose(d);
+    return rc;
+}
+
+int es_store_finish(const char *path, const es_results *r, int complete, uint64_t rows_done,
+                    uint64_t checksum, const unsigned char *final_blob, uint64_t final_len)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    errno = 0;
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (f < 0) return es_h5_report(-1, path, "H5Fopen", "/", errno);
+    const char *groups[] = {"/summary", "/events", "/sensitivity", "/scan", "/verify"};
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+        if (H5Lexists(f, groups[i], H5P_DEFAULT) > 0 && H5Ldelete(f, groups[i], H5P_DEFAULT) < 0) {
+            H5Fclose(f);
+            return es_h5_report(-1, path, "H5Ldelete", groups[i], 0);
+        }
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    int rc = 0;
+    hid_t *ids = calloc(r->n ? r->n : 1, sizeof *ids);
+    if (!ids) rc = -1;
+    for (size_t i = 0; i < r->n && !rc; i++) {
+        const es_res_array *a = &r->a[i];
+        ids[i] = -1;
+        if (a->type == ES_RES_GROUP) {
+            htri_t ex = H5Lexists(f, a->path, H5P_DEFAULT);
+            hid_t g = ex > 0 ? H5Gopen2(f, a->path, H5P_DEFAULT)
+                             : H5Gcreate2(f, a->path, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+            if (g < 0 || es_res_write_attrs(g, a))
+                rc = es_h5_report(-1, path, "H5Gcreate2", a->path, 0);
+            if (g >= 0) H5Gclose(g);
+            continue;
+        }
+        hsize_t dims[ES_RES_MAXRANK];
+        for (int k = 0; k < a->rank; k++)
+            dims[k] = a->dims[k];
+        hid_t strtype = -1;
+        hid_t type = es_res_h5type(a->type, &strtype);
+        hid_t sp = a->rank ? H5Screate_simple(a->rank, dims, NULL) : H5Screate(H5S_SCALAR);
+        hid_t d = sp < 0 ? -1 : H5Dcreate2(f, a->path, type, sp, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+        if (d < 0 ||
+            (es_res_size(a) > 0 && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, a->data) < 0) ||
+            es_res_write_attrs(d, a))
+            rc = es_h5_report(-1, path, "H5Dwrite", a->path, 0);
+        ids[i] = d;
+        if (sp >= 0) H5Sclose(sp);
+        if (strtype >= 0) H5Tclose(strtype);
+    }
+    /* coordinates become dimension scales, then every dimension gets its own */
+    for (size_t i = 0; i < r->n && !rc; i++)
+        if (r->a[i].is_coord && ids[i] >= 0) {
+            char base[ES_RES_PATHMAX];
+            es_res_basename(r->a[i].path, base, sizeof base);
+            if (H5DSset_scale(ids[i], base) < 0)
+                rc = es_h5_report(-1, path, "H5DSset_scale", r->a[i].path, 0);
+        }
+    for (size_t i = 0; i < r->n && !rc; i++) {
+        const es_res_array *a = &r->a[i];
+        if (a->is_coord || a->type == ES_RES_GROUP || ids[i] < 0) continue;
+        for (int k = 0; k < a->rank && !rc; k++) {
+            if (!a->dimnames[k][0]) continue;
+            size_t j = 0;
+            while (j < r->n && strcmp(r->a[j].path, a->dimnames[k]) != 0)
+                j++;
+            if (j == r->n || ids[j] < 0) continue;
+            char base[ES_RES_PATHMAX];
+            es_res_basename(a->dimnames[k], base, sizeof base);
+            if (H5DSattach_scale(ids[i], ids[j], (unsigned)k) < 0 ||
+                H5DSset_label(ids[i], (unsigned)k, base) < 0)
+                rc = es_h5_report(-1, path, "H5DSattach_scale", a->path, 0);
+        }
+    }
+    for (size_t i = 0; i < r->n; i++)
+        if (ids && ids[i] > 0) H5Dclose(ids[i]);
+    free(ids);
+    H5Pclose(lcpl);
+    /* a complete file keeps the final checkpoint in both slots: the same bytes whatever
+     * the ranks and epochs were */
+    if (!rc && final_blob)
+        rc = es_write_slot(f, path, "/state/checkpoint_a", final_blob, final_len) ||
+             es_write_slot(f, path, "/state/checkpoint_b", final_blob, final_len);
+    if (!rc) {
+        char cs[32], fin[32];
+        snprintf(cs, sizeof cs, "%016llx", (unsigned long long)checksum);
+        es_utc_now(fin, sizeof fin);
+        /* the status last: a file is complete only when all else is written */
+        if (es_attr_str(f, "checksum", cs) || es_attr_u64(f, "samples_done", rows_done) ||
+            es_attr_str(f, "finished_utc", fin) ||
+            es_attr_str(f, "status", complete ? "complete" : "partial"))
+            rc = es_h5_report(-1, path, "H5Awrite", "/ (status)", 0);
+    }
+    errno = 0;
+    if (H5Fclose(f) < 0 && !rc) rc = es_h5_report(-1, path, "H5Fclose", "/", errno);
+    return rc;
+}
+
+/* ---- resume: the newest valid checkpoint ---- */
+
+static int es_read_attr_str(hid_t f, const char *name, char *out, size_t len)
+{
+    out[0] = '\0';
+    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
+    if (a < 0) return -1;
+    hid_t t = H5Aget_type(a);
+    int rc = -1;
+    if (H5Tget_class(t) == H5T_STRING) {
+        if (H5Tis_variable_str(t) > 0) {
+            char *s = NULL;
+            hid_t mt = H5Tcopy(H5T_C_S1);
+            H5Tset_size(mt, H5T_VARIABLE);
+            if (H5Aread(a, mt, &s) >= 0 && s) {
+                snprintf(out, len, "%s", s);
+                H5free_memory(s);
+                rc = 0;
+            }
+            H5Tclose(mt);
+        }
+    }
+    H5Tclose(t);
+    H5Aclose(a);
+    return rc;
+}
+
+static int es_read_attr_i64(hid_t f, const char *name, int64_t *v)
+{
+    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
+    if (a < 0) return -1;
+    int rc = H5Aread(a, H5T_NATIVE_INT64, v) < 0 ? -1 : 0;
+    H5Aclose(a);
+    return rc;
+}
+
+int es_store_read_checkpoint(const char *path, es_file_head *head, unsigned char **blob,
+                             uint64_t *len, char *err, size_t errlen)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    memset(head, 0, sizeof *head);
+    *blob = NULL;
+    *len = 0;
+    errno = 0;
+    htri_t is = H5Fis_hdf5(path);
+    if (is <= 0) {
+        int e = errno;
+        FILE *fp = fopen(path, "rb");
+        if (!fp)
+            snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        else {
+            fclose(fp);
+            snprintf(err, errlen,
+                     "%s is not an HDF5 file HDF5 can open (%s); if a run was killed while "
+                     "writing it, try 'h5clear -s %s' and --resume again, or start afresh "
+                     "with --force",
+                     path, e ? strerror(e) : "no HDF5 signature", path);
+        }
+        H5Eclear2(H5E_DEFAULT);
+        return -1;
+    }
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) {
+        char detail[1024] = "";
+        H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, es_h5_walk, detail);
+        H5Eclear2(H5E_DEFAULT);
+        snprintf(err, errlen,
+                 "cannot open %s (%s): a run killed while writing it can leave it so; try "
+                 "'h5clear -s %s' and --resume again, or start afresh with --force",
+                 path, detail[0] ? detail : "no detail from HDF5", path);
+        return -1;
+    }
+    int64_t part = 0, parts = 1;
+    es_read_attr_i64(f, "schema", &head->schema);
+    es_read_attr_str(f, "fingerprint", head->fingerprint, sizeof head->fingerprint);
+    es_read_attr_str(f, "model", head->model, sizeof head->model);
+    es_read_attr_str(f, "design", head->design, sizeof head->design);
+    es_read_attr_str(f, "status", head->status, sizeof head->status);
+    es_read_attr_i64(f, "part", &part);
+    es_read_attr_i64(f, "parts", &parts);
+    head->part = (uint64_t)part;
+    head->parts = (uint64_t)parts;
+    const char *names[2] = {"/state/checkpoint_a", "/state/checkpoint_b"};
+    uint64_t best_gen = 0;
+    for (int s = 0; s < 2; s++) {
+        hid_t d = H5Dopen2(f, names[s], H5P_DEFAULT);
+        if (d < 0) continue;
+        hid_t sp = H5Dget_space(d);
+        hsize_t n = 0;
+        H5Sget_simple_extent_dims(sp, &n, NULL);
+        H5Sclose(sp);
+        unsigned char *buf = n ? malloc(n) : NULL;
+        es_ckpt c;
+        if (buf && H5Dread(d, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0 &&
+            es_ckpt_read(buf, n, &c) == 0 && c.generation > best_gen) {
+            free(*blob);
+            *blob = buf;
+            *len = n;
+            best_gen = c.generation;
+        } else {
+            free(buf);
+        }
+        H5Dclose(d);
+    }
+    H5Eclear2(H5E_DEFAULT);
+    H5Fclose(f);
+    if (!*blob) {
+        snprintf(err, errlen,
+                 "%s holds no valid checkpoint (the run stopped before its first one); "
+                 "start afresh with --force",
+                 path);
+        return -1;
+    }
+    return 0;
 }

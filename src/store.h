@@ -1,21 +1,37 @@
-/* src/store.h: the shared HDF5 output file (schema 1, DESIGN.md).
+/* src/store.h: the HDF5 file of a run (schema 2, docs/design.md).
  *
- * Every function here is collective over the communicator the file was
- * created with: every rank calls it, with the same arguments where they
- * describe the file, and with its own rows (maybe none) where they are data.
- * On failure a function prints the HDF5 call, the object path, the rank and
- * HDF5's own error text to stderr and returns -1; the caller aborts with
- * exit code 3. */
+ * While the run lasts the file is open on every rank through the MPI-IO
+ * driver, and every es_store_* call is collective: every rank calls it, with
+ * the same arguments where they describe the file and its own rows (maybe
+ * none) where they are data.  At the end the parallel file is closed and rank
+ * 0 alone writes the results (es_store_results) with the serial driver.
+ *
+ * Rows: /sample, /cell (scans), /inputs/<name>, /outputs/<name>, extendible
+ * along the row dimension; they hold rows [row_offset, row_offset + extent)
+ * of the job (row_offset > 0 in a part of a job array).  Every row inside
+ * the extent is either computed or, for a chunk dropped by an interruption,
+ * NaN (and /sample = 2^64-1): never a number that was not computed.
+ *
+ * State: /state/chunk_done, /state/chunk_checksum (per chunk, informational)
+ * and two slots /state/checkpoint_a and _b, written alternately, each a
+ * self-checking blob (es_ckpt) of the done mask and the merged statistics:
+ * a run killed while writing one slot still has the other.
+ *
+ * Errors: a function prints the HDF5 call, the object path, the rank and
+ * HDF5's own error text (or errno's) to stderr and returns -1.  The caller
+ * must end the job (MPI_Abort): the other ranks may be inside a collective
+ * call that will never complete. */
 #ifndef ES_STORE_H
 #define ES_STORE_H
 
 #include <mpi.h>
 #include <stdint.h>
 
-#include "job.h"
-#include "stats.h"
+#include "plan.h"
+#include "results.h"
 
-#define ES_SCHEMA 1
+#define ES_SCHEMA 2
+#define ES_SAMPLE_MISSING UINT64_MAX /* /sample of a row that was not computed */
 
 /* What rank 0 knows about the run and every rank writes the same. */
 typedef struct {
@@ -28,35 +44,58 @@ typedef struct {
 
 extern const char *const es_slurm_vars[6];
 
-/* The rows of one epoch on one rank: chunks in increasing order, packed in
- * slots of job->chunk samples; columns are variable-major. */
-typedef struct {
-    size_t n;           /* chunks held */
-    uint64_t *id;       /* chunk index, [n] */
-    uint64_t *first;    /* first sample of the chunk, [n] */
-    size_t *len;        /* samples in the chunk, [n] */
-    uint64_t *sample;   /* sample index, [cap * chunk] */
-    double *unc;        /* uncertain inputs, [n_unc][cap * chunk] */
-    double *out;        /* outputs, [n_out][cap * chunk] */
-    es_acc *acc;        /* per chunk accumulators, [n][n_unc + n_out] */
-    uint64_t *checksum; /* per chunk checksum of outputs, [n] */
-    size_t cap;         /* slots */
-    size_t stride;      /* samples per slot and column stride unit (job->chunk) */
-} es_epoch;
-
 typedef struct es_store es_store;
 
-/* Create the file (exclusive unless force) with every dataset and the
+/* Create a new file (it must not exist) with every dataset and the
  * provenance attributes; status "partial". */
-es_store *es_store_create(MPI_Comm comm, const char *path, const es_job *job,
-                          const es_run_info *info, int force);
-/* Write one epoch's rows and state (chunk_done, checksums, accumulators), then flush. */
-int es_store_write_epoch(es_store *st, const es_epoch *ep);
-/* Write /summary from the merged accumulators [n_unc + n_out], the checksum,
- * the finish time, and set status (complete or partial). */
-int es_store_finish(es_store *st, const es_acc *acc, uint64_t checksum, uint64_t samples_done,
-                    int complete);
+es_store *es_store_create(MPI_Comm comm, const char *path, const es_plan *p,
+                          const es_run_info *info);
+/* Open a file to resume it (es_ckpt_read has checked it). */
+es_store *es_store_reopen(MPI_Comm comm, const char *path, const es_plan *p);
+
+/* Write rows: this rank's nseg runs of rows, run s being rows [first[s],
+ * first[s] + len[s]) of the job with column v at cols[v] + off[s] (v over
+ * uncertain inputs then outputs).  missing[s]: the run was not computed (its
+ * columns hold NaN; /sample and /cell get 2^64-1).  extent: the rows the
+ * datasets must hold from row_offset (the same on every rank). */
+int es_store_write_rows(es_store *st, uint64_t extent, size_t nseg, const uint64_t *first,
+                        const size_t *len, const size_t *off, const unsigned char *missing,
+                        const double *const *cols);
+
+/* Mark chunks done: this rank's n chunks ids[] with their checksums. */
+int es_store_mark_chunks(es_store *st, size_t n, const uint64_t *ids, const uint64_t *sums);
+
+/* Write a checkpoint blob (rank 0's bytes; len the same on every rank) into
+ * the slot after the last one, and flush the file. */
+int es_store_checkpoint(es_store *st, const unsigned char *blob, uint64_t len);
+
+/* Close the parallel file (collective).  Its status stays "partial". */
 int es_store_close(es_store *st);
+
+/* Abandon: close what can be closed without collective calls (after a failure). */
+void es_store_abandon(es_store *st);
+
+/* Rank 0, after the parallel close, with the serial driver: replace the
+ * results groups (/summary, /events, /sensitivity, /scan, /verify) with r,
+ * then set the rows done, the checksum, the finish time and, last, the
+ * status.  final_blob (or NULL): the checkpoint to keep, alone, in a complete
+ * file.  Returns 0, or -1 (message printed). */
+int es_store_finish(const char *path, const es_results *r, int complete, uint64_t rows_done,
+                    uint64_t checksum, const unsigned char *final_blob, uint64_t final_len);
+
+/* Rank 0, before the parallel open, for --resume: read the newest valid
+ * checkpoint blob and the root attributes needed to check the file.
+ * Returns 0 with *blob (malloc'd) and *len, or -1 with a message in err.  */
+typedef struct {
+    char fingerprint[32];
+    char model[64];
+    char design[32];
+    char status[16];
+    int64_t schema;
+    uint64_t part, parts;
+} es_file_head;
+int es_store_read_checkpoint(const char *path, es_file_head *head, unsigned char **blob,
+                             uint64_t *len, char *err, size_t errlen);
 
 /* Now in UTC as 2026-11-27T00:37:31Z. */
 void es_utc_now(char *buf, size_t len);

@@ -1,44 +1,68 @@
-/* src/sweep.c: chunk dispatch, the per-chunk pipeline, epochs and interruption.
+/* src/sweep.c: the run on every rank: load, plan, dispatch, checkpoints, the
+ * sensitivity pass, the results.
  *
- * Rank 0 hands out chunk indices in increasing order on request and computes
- * chunks itself between requests.  A worker keeps exactly one request open:
- * it asks for the next chunk as soon as it receives one, so a reply is
- * waiting when it finishes.  Rows are buffered per rank; when a rank's buffer
- * is full, all chunks are handed out, or a stop signal arrives, rank 0
- * answers every open request with "flush" and all ranks write their rows in
- * one collective call per dataset (an empty selection where a rank has
- * none).  Every chunk handed out is finished by the flush, so the chunks done
- * form a prefix, and rank 0 merges their accumulators in chunk order: the
- * summaries do not depend on the number of ranks.
+ * Dispatch: rank 0 hands out chunk indices in increasing order on request
+ * and computes chunks itself between requests.  A worker keeps one request
+ * open: it asks for the next chunk as soon as it receives one, so a reply is
+ * waiting when it finishes.  An epoch ends when a rank's row buffer is full,
+ * the checkpoint interval has passed, a stop signal arrives, or every chunk
+ * is handed out: rank 0 answers every open request with the epoch's end and
+ * all ranks, together, write their rows, mark their chunks done, merge their
+ * statistics into rank 0's (a binomial tree of packed states), and rank 0's
+ * merged state is written as a checkpoint.  Statistics merge exactly (integer
+ * counts and exact sums), so the results do not depend on which rank did
+ * which chunk, nor on how chunks were grouped into epochs, parts or resumed
+ * runs.
  *
- * Chunk pipeline: sample indices -> design (unit points) -> dist (inputs)
- * -> model (outputs, whole chunk) -> stats (chunk accumulators) -> rows. */
+ * A stop signal drops the chunk a rank is computing (at the next block of a
+ * few thousand evaluations): its rows are written as NaN and it is computed
+ * again on resume.
+ *
+ * Every MPI or HDF5 failure ends the whole job at once with MPI_Abort and
+ * exit code 3: the other ranks may be waiting in a collective call that
+ * would never complete, and a job that hangs burns its allocation. */
 #include "sweep.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "design.h"
+#include "ckpt.h"
 #include "job.h"
+#include "pipe.h"
+#include "plan.h"
+#include "report.h"
+#include "results.h"
 #include "stats.h"
 #include "store.h"
+#include "verify.h"
 
 #define ES_TAG_REQ 11
 #define ES_TAG_REPLY 12
+#define ES_TAG_STATE 13
 #define ES_REPLY_FLUSH (-1)
 #define ES_REPLY_DONE (-2)
 #define ES_REPLY_STOP (-3)
 #define ES_EPOCH_BYTES ((size_t)64 << 20) /* row buffer per rank */
+#define ES_CHECKPOINT_SECONDS 60.0
 
-/* MPI calls return their errors (MPI_ERRORS_RETURN is set on the
- * communicator); a failure is reported with the call, the place and the rank,
- * and the job is aborted with exit code 3, since the other ranks may be
- * waiting in a collective call that will never complete. */
+/* ---- failures: one message, then the whole job ends ---- */
+
+static char es_fail_unlink[ES_JOB_PATHMAX]; /* a file of ours to remove on failure */
+
+static void es_abort(MPI_Comm comm)
+{
+    if (es_fail_unlink[0]) unlink(es_fail_unlink);
+    fflush(stderr);
+    MPI_Abort(comm, ES_EXIT_IO);
+}
+
 static void es_mpi_fail(MPI_Comm comm, const char *call, int rc, int line)
 {
     char msg[MPI_MAX_ERROR_STRING];
@@ -47,7 +71,7 @@ static void es_mpi_fail(MPI_Comm comm, const char *call, int rc, int line)
     MPI_Comm_rank(comm, &rank);
     fprintf(stderr, "econsweep: rank %d: MPI call %s failed (src/sweep.c:%d): %s\n", rank, call,
             line, msg);
-    MPI_Abort(comm, ES_EXIT_IO);
+    es_abort(comm);
 }
 
 #define ES_MPI(call)                                                                               \
@@ -55,6 +79,8 @@ static void es_mpi_fail(MPI_Comm comm, const char *call, int rc, int line)
         int es_mpi_rc_ = (call);                                                                   \
         if (es_mpi_rc_ != MPI_SUCCESS) es_mpi_fail(comm, #call, es_mpi_rc_, __LINE__);             \
     } while (0)
+
+/* ---- signals ---- */
 
 static volatile sig_atomic_t es_stop_signal = 0;
 
@@ -71,263 +97,24 @@ void es_sweep_install_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
 }
 
-/* ---- the job on every rank ---- */
+/* ---- progress: plain lines on stderr, never a reason to stop ---- */
 
-static void es_bcast_str(MPI_Comm comm, char **s)
+static int es_quiet = 0;
+
+static void es_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void es_say(const char *fmt, ...)
 {
-    int rank;
-    MPI_Comm_rank(comm, &rank);
-    unsigned long long n = rank == 0 ? strlen(*s) + 1 : 0;
-    ES_MPI(MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, comm));
-    if (rank != 0) {
-        *s = malloc(n);
-        if (!*s) MPI_Abort(comm, ES_EXIT_IO);
-    }
-    ES_MPI(MPI_Bcast(*s, (int)n, MPI_CHAR, 0, comm));
-}
-
-/* Rank 0 reads and checks the files; the others parse rank 0's text, so all
- * hold the same job even when the files change meanwhile. */
-static int es_load_everywhere(MPI_Comm comm, const char *path, es_job *job)
-{
-    int rank;
-    MPI_Comm_rank(comm, &rank);
-    char err[8192];
-    int status = 0;
-    if (rank == 0) {
-        int n = es_job_load(job, path, err, sizeof err);
-        if (n) {
-            fputs(err, stderr);
-            fprintf(stderr, "econsweep: %s: %d error%s; nothing was run\n", path, n,
-                    n == 1 ? "" : "s");
-            status = ES_EXIT_BADJOB;
-        }
-    }
-    ES_MPI(MPI_Bcast(&status, 1, MPI_INT, 0, comm));
-    if (status) return status;
-    char *jt = rank == 0 ? job->job_text : NULL, *st = rank == 0 ? job->scenario_text : NULL;
-    char *sp = rank == 0 ? job->scenario_path : NULL;
-    es_bcast_str(comm, &jt);
-    es_bcast_str(comm, &st);
-    es_bcast_str(comm, &sp);
-    if (rank != 0) {
-        es_job_mem_file f[] = {{path, jt, strlen(jt)}, {sp, st, strlen(st)}, {NULL, NULL, 0}};
-        int n = es_job_load_with(job, path, es_job_mem_reader, f, err, sizeof err);
-        free(jt);
-        free(st);
-        free(sp);
-        if (n) {
-            fprintf(stderr, "econsweep: rank %d cannot parse rank 0's job: %s", rank, err);
-            MPI_Abort(comm, ES_EXIT_IO);
-        }
-    }
-    return 0;
-}
-
-/* ---- per-rank buffers ---- */
-
-typedef struct {
-    const es_job *job;
-    es_design design;
-    es_epoch ep;
-    size_t nvars;
-    double *u;     /* unit points, [n_unc][chunk] */
-    double *fixed; /* fixed input columns, [n_inputs][chunk] (only fixed ones filled) */
-    const double **in;
-    double **out;
-    double **ucol;
-    uint64_t checksum;  /* sum over this rank's chunks */
-    uint64_t completed; /* samples this rank computed */
-} es_worker;
-
-static int es_worker_init(es_worker *w, const es_job *job, char *err, size_t errlen)
-{
-    memset(w, 0, sizeof *w);
-    w->job = job;
-    const es_model *m = job->model;
-    if (es_design_init(&w->design, job, err, errlen)) return -1;
-    size_t ch = job->chunk, nunc = job->n_unc, nout = m->n_outputs;
-    w->nvars = nunc + nout;
-    size_t slot = ch * (nunc + nout + 1) * 8;
-    size_t cap = ES_EPOCH_BYTES / (slot ? slot : 1);
-    uint64_t nchunks = (job->samples + ch - 1) / ch;
-    cap = cap < 1 ? 1 : (cap > 64 ? 64 : cap);
-    if (cap > nchunks) cap = (size_t)nchunks;
-    es_epoch *ep = &w->ep;
-    ep->cap = cap;
-    ep->stride = ch;
-    ep->id = malloc(cap * sizeof *ep->id);
-    ep->first = malloc(cap * sizeof *ep->first);
-    ep->len = malloc(cap * sizeof *ep->len);
-    ep->sample = malloc(cap * ch * sizeof *ep->sample);
-    ep->unc = malloc((nunc ? nunc : 1) * cap * ch * sizeof(double));
-    ep->out = malloc(nout * cap * ch * sizeof(double));
-    ep->acc = malloc(cap * w->nvars * sizeof(es_acc));
-    ep->checksum = malloc(cap * sizeof(uint64_t));
-    w->u = malloc((nunc ? nunc : 1) * ch * sizeof(double));
-    w->fixed = malloc(m->n_inputs * ch * sizeof(double));
-    w->in = malloc(m->n_inputs * sizeof(double *));
-    w->out = malloc(nout * sizeof(double *));
-    w->ucol = malloc((nunc ? nunc : 1) * sizeof(double *));
-    if (!ep->id || !ep->first || !ep->len || !ep->sample || !ep->unc || !ep->out || !ep->acc ||
-        !ep->checksum || !w->u || !w->fixed || !w->in || !w->out || !w->ucol) {
-        snprintf(err, errlen, "out of memory for %zu chunks of %zu samples", cap, ch);
-        return -1;
-    }
-    for (size_t i = 0; i < m->n_inputs; i++)
-        if (!job->uncertain[i])
-            for (size_t k = 0; k < ch; k++)
-                w->fixed[i * ch + k] = job->value[i];
-    for (size_t k = 0; k < nunc; k++)
-        w->ucol[k] = w->u + k * ch;
-    return 0;
-}
-
-static void es_worker_free(es_worker *w)
-{
-    es_epoch *ep = &w->ep;
-    free(ep->id);
-    free(ep->first);
-    free(ep->len);
-    free(ep->sample);
-    free(ep->unc);
-    free(ep->out);
-    free(ep->acc);
-    free(ep->checksum);
-    free(w->u);
-    free(w->fixed);
-    free(w->in);
-    free(w->out);
-    free(w->ucol);
-}
-
-/* Compute chunk c into the next slot of the epoch buffer. */
-static int es_compute_chunk(es_worker *w, uint64_t c)
-{
-    const es_job *job = w->job;
-    const es_model *m = job->model;
-    es_epoch *ep = &w->ep;
-    size_t s = ep->n, ch = job->chunk, col = ep->cap * ch;
-    uint64_t first = c * ch;
-    size_t len = (size_t)(job->samples - first < ch ? job->samples - first : ch);
-
-    es_design_points(&w->design, first, len, w->ucol);
-    size_t pos = 0;
-    for (size_t i = 0; i < m->n_inputs; i++) {
-        if (job->uncertain[i]) {
-            double *dst = ep->unc + pos * col + s * ch;
-            es_dist_quantile_n(&job->dist[i], w->ucol[pos], dst, len);
-            w->in[i] = dst;
-            pos++;
-        } else {
-            w->in[i] = w->fixed + i * ch;
-        }
-    }
-    for (size_t j = 0; j < m->n_outputs; j++)
-        w->out[j] = ep->out + j * col + s * ch;
-    if (m->eval(w->in, w->out, len)) return -1;
-    uint64_t *ids = ep->sample + s * ch;
-    for (size_t k = 0; k < len; k++)
-        ids[k] = first + k;
-    es_acc *acc = ep->acc + s * w->nvars;
-    for (size_t v = 0; v < w->nvars; v++) {
-        es_acc_init(&acc[v]);
-        const double *x = v < job->n_unc ? ep->unc + v * col + s * ch : w->out[v - job->n_unc];
-        es_acc_add(&acc[v], x, len);
-    }
-    uint64_t sum = 0;
-    for (size_t j = 0; j < m->n_outputs; j++)
-        sum += es_checksum(first, len, (uint32_t)j, w->out[j]);
-    ep->checksum[s] = sum;
-    w->checksum += sum;
-    ep->id[s] = c;
-    ep->first[s] = first;
-    ep->len[s] = len;
-    ep->n++;
-    w->completed += len;
-    return 0;
-}
-
-/* ---- epoch end: rows to the file, accumulators to rank 0 in chunk order ---- */
-
-typedef struct {
-    es_acc *total;   /* merged so far, [nvars] (rank 0) */
-    uint64_t merged; /* chunks merged (rank 0) */
-    es_acc *pending; /* received this epoch, [chunks][nvars] (rank 0) */
-    uint64_t *ids;
-    int *counts, *displs;
-} es_merge;
-
-static int es_epoch_end(MPI_Comm comm, es_store *st, es_worker *w, es_merge *mg)
-{
-    int rank, size;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
-    if (es_store_write_epoch(st, &w->ep)) return -1;
-    es_epoch *ep = &w->ep;
-    int n = (int)ep->n;
-    ES_MPI(MPI_Gather(&n, 1, MPI_INT, mg->counts, 1, MPI_INT, 0, comm));
-    int total = 0;
-    if (rank == 0)
-        for (int r = 0; r < size; r++) {
-            mg->displs[r] = total;
-            total += mg->counts[r];
-        }
-    /* ids first, then the accumulators as bytes */
-    uint64_t *ids = rank == 0 ? malloc((size_t)(total ? total : 1) * sizeof(uint64_t)) : NULL;
-    es_acc *accs =
-        rank == 0 ? malloc((size_t)(total ? total : 1) * w->nvars * sizeof(es_acc)) : NULL;
-    if (rank == 0 && (!ids || !accs)) {
-        fprintf(stderr, "econsweep: rank 0: out of memory merging an epoch\n");
-        MPI_Abort(comm, ES_EXIT_IO);
-    }
-    ES_MPI(
-        MPI_Gatherv(ep->id, n, MPI_UINT64_T, ids, mg->counts, mg->displs, MPI_UINT64_T, 0, comm));
-    int bytes = (int)(w->nvars * sizeof(es_acc));
-    if (rank == 0)
-        for (int r = 0; r < size; r++) {
-            mg->counts[r] *= bytes;
-            mg->displs[r] *= bytes;
-        }
-    ES_MPI(
-        MPI_Gatherv(ep->acc, n * bytes, MPI_BYTE, accs, mg->counts, mg->displs, MPI_BYTE, 0, comm));
-    if (rank == 0) {
-        /* the epoch's chunks are exactly merged .. merged+total-1 */
-        es_acc **byid = malloc((size_t)(total ? total : 1) * sizeof(es_acc *));
-        if (!byid) MPI_Abort(comm, ES_EXIT_IO);
-        for (int i = 0; i < total; i++)
-            byid[i] = NULL;
-        for (int i = 0; i < total; i++) {
-            uint64_t off = ids[i] - mg->merged;
-            if (ids[i] < mg->merged || off >= (uint64_t)total || byid[off]) {
-                fprintf(stderr, "econsweep: rank 0: chunk %llu out of order; internal error\n",
-                        (unsigned long long)ids[i]);
-                MPI_Abort(comm, ES_EXIT_IO);
-            }
-            byid[off] = accs + (size_t)i * w->nvars;
-        }
-        for (int i = 0; i < total; i++)
-            for (size_t v = 0; v < w->nvars; v++)
-                es_acc_merge(&mg->total[v], &byid[i][v]);
-        mg->merged += (uint64_t)total;
-        free(byid);
-    }
-    free(ids);
-    free(accs);
-    ep->n = 0;
-    return 0;
-}
-
-/* ---- progress ---- */
-
-static double es_progress_interval(void)
-{
-    const char *s = getenv("ECONSWEEP_PROGRESS_SECONDS");
-    double v = s ? atof(s) : 10.0;
-    return v > 0 ? v : 10.0;
+    if (es_quiet) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (n < 0 || fflush(stderr) != 0) es_quiet = 1; /* a closed pipe: stop printing */
 }
 
 static void es_fmt_hms(double s, char *buf, size_t len)
@@ -340,43 +127,182 @@ static void es_fmt_hms(double s, char *buf, size_t len)
     snprintf(buf, len, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
 }
 
-static void es_progress(uint64_t done, uint64_t total, double elapsed)
+static double es_progress_interval(void)
 {
-    double rate = elapsed > 0 ? done / elapsed : 0;
-    char eta[32];
-    es_fmt_hms(rate > 0 ? (total - done) / rate : -1, eta, sizeof eta);
-    fprintf(stderr, "econsweep: progress %llu/%llu samples (%.1f%%), %.0f samples/s, ETA %s\n",
-            (unsigned long long)done, (unsigned long long)total, 100.0 * done / total, rate, eta);
-    fflush(stderr);
+    const char *s = getenv("ECONSWEEP_PROGRESS_SECONDS");
+    double v = s ? atof(s) : 10.0;
+    return v > 0 ? v : 10.0;
+}
+
+/* ---- the run ---- */
+
+typedef struct {
+    MPI_Comm comm;
+    int rank, size;
+    const es_run_opts *o;
+    es_job job;
+    int have_job;
+    es_plan plan;
+    const char *out;           /* the path the user named */
+    char path[ES_JOB_PATHMAX]; /* the file written: out, or a temporary beside it */
+    int temp;                  /* path is a temporary renamed over out at the end */
+    dev_t dev;                 /* the file written, as created or opened */
+    ino_t ino;
+    es_run_info info;
+    es_pipe *pipe;
+    double *anchor;
+    es_stat_ctx ctx;
+    es_statset *stats; /* pass 1: this rank's chunks since the last checkpoint (rank 0: all) */
+    es_store *st;
+    /* rank 0: the done state */
+    unsigned char *mask;
+    uint64_t checksum, rows_done, generation;
+    uint64_t todo; /* chunks of this run not done */
+    /* this rank's epoch */
+    size_t cap;           /* chunks the row buffer holds */
+    size_t nslot;         /* chunks in the buffer (done or dropped) */
+    double *rowbuf;       /* [nvars][cap*chunk] */
+    uint64_t *slot_first; /* first row */
+    size_t *slot_len, *slot_off;
+    unsigned char *slot_missing;
+    size_t ndone, capdone; /* chunks done this epoch */
+    uint64_t *done_id, *done_sum;
+    uint64_t computed; /* rows this rank computed in the run */
+    uint64_t extent;   /* rows the row datasets hold (the same on every rank) */
+    double t0, last_ckpt, every;
+    int stopped;
+    int complete;
+    es_results results;
+} es_run;
+
+/* Rank 0 reads and checks the files; the others parse rank 0's text, so all
+ * hold the same job even when the files change meanwhile. */
+static void es_bcast_str(MPI_Comm comm, char **s)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    unsigned long long n = rank == 0 ? strlen(*s) + 1 : 0;
+    ES_MPI(MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, comm));
+    if (rank != 0) {
+        *s = malloc(n);
+        if (!*s) es_abort(comm);
+    }
+    ES_MPI(MPI_Bcast(*s, (int)n, MPI_CHAR, 0, comm));
+}
+
+static int es_run_load(es_run *run)
+{
+    MPI_Comm comm = run->comm;
+    const es_run_opts *o = run->o;
+    char err[8192];
+    int status = 0;
+    if (run->rank == 0) {
+        int n = es_job_load(&run->job, o->job_path, err, sizeof err);
+        if (n) {
+            fputs(err, stderr);
+            fprintf(stderr, "econsweep: %s: %d error%s; nothing was run\n", o->job_path, n,
+                    n == 1 ? "" : "s");
+            status = ES_EXIT_BADJOB;
+        }
+    }
+    ES_MPI(MPI_Bcast(&status, 1, MPI_INT, 0, comm));
+    if (status) return status;
+    char *jt = run->rank == 0 ? run->job.job_text : NULL;
+    char *st = run->rank == 0 ? run->job.scenario_text : NULL;
+    char *sp = run->rank == 0 ? run->job.scenario_path : NULL;
+    es_bcast_str(comm, &jt);
+    es_bcast_str(comm, &st);
+    es_bcast_str(comm, &sp);
+    if (run->rank != 0) {
+        es_job_mem_file f[] = {
+            {o->job_path, jt, strlen(jt)}, {sp, st, strlen(st)}, {NULL, NULL, 0}};
+        int n = es_job_load_with(&run->job, o->job_path, es_job_mem_reader, f, err, sizeof err);
+        free(jt);
+        free(st);
+        free(sp);
+        if (n) {
+            fprintf(stderr, "econsweep: rank %d cannot parse rank 0's job: %s", run->rank, err);
+            es_abort(comm);
+        }
+    }
+    run->have_job = 1;
+    es_job *job = &run->job;
+    if (o->has_samples) job->samples = o->samples;
+    if (o->has_seed) job->seed = o->seed;
+    if (o->store >= 0) job->store = (es_store_kind)o->store;
+    run->out = o->output ? o->output : job->output;
+    if (es_plan_init(&run->plan, job, err, sizeof err) != 0)
+        status = ES_EXIT_BADJOB;
+    else if (o->has_part && es_plan_set_part(&run->plan, o->part, o->parts, err, sizeof err))
+        status = ES_EXIT_USAGE;
+    if (status && run->rank == 0) fprintf(stderr, "econsweep: %s: %s\n", o->job_path, err);
+    return status;
 }
 
 /* ---- pre-flight checks on rank 0: nothing is created when they fail ---- */
 
-static int es_preflight(const char *out, int force)
+static void es_dirname(const char *path, char *dir, size_t len)
 {
-    struct stat sb;
-    if (stat(out, &sb) == 0) {
-        if (!force) {
-            fprintf(stderr,
-                    "econsweep: %s exists; refusing to overwrite it (pass --force to replace it, "
-                    "or -o to write elsewhere)\n",
-                    out);
-            return ES_EXIT_USAGE;
-        }
-        if (!S_ISREG(sb.st_mode)) {
-            fprintf(stderr, "econsweep: %s exists and is not a regular file\n", out);
-            return ES_EXIT_IO;
-        }
-    }
-    char dir[ES_JOB_PATHMAX];
-    snprintf(dir, sizeof dir, "%s", out);
+    snprintf(dir, len, "%s", path);
     char *slash = strrchr(dir, '/');
     if (slash == dir)
         dir[1] = '\0';
     else if (slash)
         *slash = '\0';
     else
-        snprintf(dir, sizeof dir, ".");
+        snprintf(dir, len, ".");
+}
+
+static int es_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return a && b && a[0] && b[0] && stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+           sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static int es_preflight(es_run *run)
+{
+    const es_run_opts *o = run->o;
+    const char *out = run->out;
+    struct stat sb;
+    int exists = stat(out, &sb) == 0;
+    if (exists && S_ISDIR(sb.st_mode)) {
+        fprintf(stderr, "econsweep: %s is a folder; expected a file name for the output%s\n", out,
+                o->output ? " (-o)" : " (the job's [sweep] output)");
+        return ES_EXIT_USAGE;
+    }
+    if (es_same_file(out, run->job.path) || es_same_file(out, run->job.scenario_path)) {
+        fprintf(stderr,
+                "econsweep: the output %s is the job or scenario file itself; refusing "
+                "to overwrite an input\n",
+                out);
+        return ES_EXIT_USAGE;
+    }
+    if (o->resume) {
+        if (!exists) {
+            fprintf(stderr,
+                    "econsweep: --resume: %s does not exist; nothing to resume (run "
+                    "without --resume to start)\n",
+                    out);
+            return ES_EXIT_USAGE;
+        }
+        snprintf(run->path, sizeof run->path, "%s", out);
+        return 0;
+    }
+    if (exists && !o->force) {
+        fprintf(stderr,
+                "econsweep: %s exists; refusing to overwrite it (pass --resume to continue an "
+                "interrupted run of the same job, --force to replace it, or -o to write "
+                "elsewhere)\n",
+                out);
+        return ES_EXIT_USAGE;
+    }
+    if (exists && !S_ISREG(sb.st_mode)) {
+        fprintf(stderr, "econsweep: %s exists and is not a regular file\n", out);
+        return ES_EXIT_IO;
+    }
+    char dir[ES_JOB_PATHMAX];
+    es_dirname(out, dir, sizeof dir);
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
         fprintf(stderr, "econsweep: cannot create %s: folder %s does not exist\n", out, dir);
         return ES_EXIT_IO;
@@ -386,42 +312,341 @@ static int es_preflight(const char *out, int force)
                 strerror(errno));
         return ES_EXIT_IO;
     }
+    if (exists) {
+        /* --force: a new file beside the old one, renamed over it at the end,
+         * so that a failed run leaves the old file (and a symlink's target) whole */
+        const char *base = strrchr(out, '/') ? strrchr(out, '/') + 1 : out;
+        if ((size_t)snprintf(run->path, sizeof run->path, "%s/.%s.econsweep-%ld.tmp", dir, base,
+                             (long)getpid()) >= sizeof run->path) {
+            fprintf(stderr, "econsweep: %s: path too long\n", out);
+            return ES_EXIT_USAGE;
+        }
+        run->temp = 1;
+    } else {
+        snprintf(run->path, sizeof run->path, "%s", out);
+    }
     return 0;
 }
 
-/* ---- the run ---- */
+/* --resume: rank 0 reads the newest valid checkpoint and checks that the file
+ * is this job's, then hands the done state to the run. */
+static int es_resume_read(es_run *run, unsigned char **blob, uint64_t *len)
+{
+    es_file_head head;
+    char err[2048];
+    if (es_store_read_checkpoint(run->path, &head, blob, len, err, sizeof err)) {
+        fprintf(stderr, "econsweep: --resume: %s\n", err);
+        return ES_EXIT_BADJOB;
+    }
+    char fp[32];
+    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)run->info.fingerprint);
+    const char *why = NULL;
+    if (head.schema != ES_SCHEMA)
+        why = "it was written by another version of econsweep (schema differs)";
+    else if (strcmp(head.model, run->plan.model->name) != 0)
+        why = "it is of another model";
+    else if (strcmp(head.design, run->plan.design->name) != 0)
+        why = "it is of another design";
+    else if (strcmp(head.fingerprint, fp) != 0)
+        why = "it is of another job (the job or scenario text, seed, samples, chunk or design "
+              "differ)";
+    else if (head.part != run->plan.part || head.parts != run->plan.parts)
+        why = "it is another part of the job (--part differs)";
+    else if (strcmp(head.status, "complete") == 0)
+        why = "it is complete; there is nothing to resume";
+    if (why) {
+        fprintf(stderr, "econsweep: --resume: refusing %s: %s\n", run->path, why);
+        free(*blob);
+        *blob = NULL;
+        return ES_EXIT_BADJOB;
+    }
+    return 0;
+}
 
-/* Rank 0's side: serve open requests without blocking, or (block) until
- * every worker has been told how the epoch ends. */
+/* ---- buffers and statistics on every rank ---- */
+
+static int es_run_prepare(es_run *run)
+{
+    const es_plan *p = &run->plan;
+    char err[512];
+    run->pipe = es_pipe_new(p, err, sizeof err);
+    if (!run->pipe) {
+        fprintf(stderr, "econsweep: rank %d: %s\n", run->rank, err);
+        return -1;
+    }
+    es_pipe_set_stop(run->pipe, &es_stop_signal);
+    run->anchor = es_pipe_anchors(run->pipe);
+    run->ctx.pass1 = NULL;
+    run->ctx.anchor = run->anchor;
+    run->stats = run->anchor ? es_statset_new(p, 1, &run->ctx) : NULL;
+    size_t rowbytes = p->job->store == ES_STORE_SUMMARY ? 0 : (size_t)p->chunk * p->nvars * 8;
+    size_t cap = rowbytes ? ES_EPOCH_BYTES / rowbytes : (size_t)-1;
+    uint64_t chunks = p->chunk_hi - p->chunk_lo;
+    if (cap < 1) cap = 1;
+    if (rowbytes && cap > 64) cap = 64;
+    if (cap > chunks) cap = (size_t)chunks;
+    run->cap = cap;
+    size_t slots = rowbytes ? cap : 1;
+    run->rowbuf = rowbytes ? malloc(slots * rowbytes) : NULL;
+    run->slot_first = malloc(slots * sizeof *run->slot_first);
+    run->slot_len = malloc(slots * sizeof *run->slot_len);
+    run->slot_off = malloc(slots * sizeof *run->slot_off);
+    run->slot_missing = malloc(slots);
+    run->capdone = 64;
+    run->done_id = malloc(run->capdone * sizeof *run->done_id);
+    run->done_sum = malloc(run->capdone * sizeof *run->done_sum);
+    if (!run->anchor || !run->stats || (rowbytes && !run->rowbuf) || !run->slot_first ||
+        !run->slot_len || !run->slot_off || !run->slot_missing || !run->done_id || !run->done_sum) {
+        fprintf(stderr, "econsweep: rank %d: out of memory for a chunk of %llu rows\n", run->rank,
+                (unsigned long long)p->chunk);
+        return -1;
+    }
+    return 0;
+}
+
+static void es_run_free(es_run *run)
+{
+    es_pipe_free(run->pipe);
+    free(run->anchor);
+    es_statset_free(run->stats);
+    free(run->mask);
+    free(run->rowbuf);
+    free(run->slot_first);
+    free(run->slot_len);
+    free(run->slot_off);
+    free(run->slot_missing);
+    free(run->done_id);
+    free(run->done_sum);
+    es_results_free(&run->results);
+    if (run->have_job) es_job_free(&run->job);
+}
+
+/* Column v of the row buffer. */
+static double *es_rowcol(es_run *run, size_t v)
+{
+    return run->rowbuf + v * run->cap * run->plan.chunk;
+}
+
+/* Compute chunk c, or record it as dropped (stop).  Returns 0, or -1 when the
+ * model runs out of memory. */
+static int es_do_chunk(es_run *run, uint64_t c, int drop)
+{
+    const es_plan *p = &run->plan;
+    uint64_t first = es_plan_chunk_first(p, c);
+    size_t len = es_plan_chunk_len(p, c);
+    int rc = drop ? 1 : es_pipe_run(run->pipe, first, len, run->stats);
+    if (rc < 0) return -1;
+    int have_rows = run->rowbuf != NULL;
+    if (have_rows) {
+        size_t s = run->nslot++, off = s * (size_t)p->chunk;
+        run->slot_first[s] = first;
+        run->slot_len[s] = len;
+        run->slot_off[s] = off;
+        run->slot_missing[s] = rc == 1;
+        for (size_t v = 0; v < p->nvars; v++) {
+            double *dst = es_rowcol(run, v) + off;
+            if (rc == 1)
+                for (size_t k = 0; k < len; k++)
+                    dst[k] = NAN;
+            else
+                memcpy(dst, es_pipe_col(run->pipe, v), len * sizeof(double));
+        }
+    }
+    if (rc == 1) return 0;
+    if (run->ndone == run->capdone) {
+        size_t nc = 2 * run->capdone;
+        uint64_t *a = realloc(run->done_id, nc * sizeof *a);
+        if (!a) return -1;
+        run->done_id = a;
+        uint64_t *b = realloc(run->done_sum, nc * sizeof *b);
+        if (!b) return -1;
+        run->done_sum = b;
+        run->capdone = nc;
+    }
+    run->done_id[run->ndone] = c;
+    run->done_sum[run->ndone++] = es_pipe_checksum(run->pipe);
+    run->computed += len;
+    return 0;
+}
+
+/* ---- the epoch's end: rows, done marks, statistics, checkpoint ---- */
+
+/* Merge every rank's packed statistics into rank 0's, along a binomial tree;
+ * ranks other than 0 start afresh. */
+static void es_reduce_stats(MPI_Comm comm, int rank, int size, es_statset *ss)
+{
+    for (int step = 1; step < size; step <<= 1) {
+        if (rank & step) {
+            unsigned long long n = es_statset_pack_size(ss);
+            unsigned char *buf = malloc(n ? n : 1);
+            if (!buf || n > (unsigned long long)INT32_MAX) {
+                fprintf(stderr, "econsweep: rank %d: cannot pack %llu bytes of statistics\n", rank,
+                        n);
+                es_abort(comm);
+            }
+            es_statset_pack(ss, buf);
+            ES_MPI(MPI_Send(&n, 1, MPI_UNSIGNED_LONG_LONG, rank - step, ES_TAG_STATE, comm));
+            ES_MPI(MPI_Send(buf, (int)n, MPI_BYTE, rank - step, ES_TAG_STATE, comm));
+            free(buf);
+            es_statset_reset(ss);
+            return;
+        }
+        if (rank + step < size) {
+            unsigned long long n;
+            ES_MPI(MPI_Recv(&n, 1, MPI_UNSIGNED_LONG_LONG, rank + step, ES_TAG_STATE, comm,
+                            MPI_STATUS_IGNORE));
+            unsigned char *buf = malloc(n ? n : 1);
+            if (!buf) {
+                fprintf(stderr, "econsweep: rank %d: out of memory merging statistics\n", rank);
+                es_abort(comm);
+            }
+            ES_MPI(MPI_Recv(buf, (int)n, MPI_BYTE, rank + step, ES_TAG_STATE, comm,
+                            MPI_STATUS_IGNORE));
+            if (es_statset_merge_packed(ss, buf, n)) {
+                fprintf(stderr,
+                        "econsweep: rank %d: statistics from rank %d do not match; "
+                        "internal error\n",
+                        rank, rank + step);
+                es_abort(comm);
+            }
+            free(buf);
+        }
+    }
+}
+
+/* Rank 0: the checkpoint blob of the done state, generation gen. */
+static unsigned char *es_make_blob(es_run *run, uint64_t gen, unsigned long long *len)
+{
+    const es_plan *p = &run->plan;
+    size_t slen = es_statset_pack_size(run->stats);
+    *len = es_ckpt_size(p->nchunks, slen);
+    unsigned char *blob = malloc(*len);
+    unsigned char *sbuf = malloc(slen ? slen : 1);
+    if (!blob || !sbuf) {
+        fprintf(stderr, "econsweep: rank 0: out of memory for a checkpoint\n");
+        es_abort(run->comm);
+    }
+    es_statset_pack(run->stats, sbuf);
+    es_ckpt c = {
+        gen, run->info.fingerprint, p->nchunks, run->checksum, run->rows_done, run->mask, sbuf,
+        slen};
+    es_ckpt_write(blob, &c);
+    free(sbuf);
+    return blob;
+}
+
+static void es_write_checkpoint(es_run *run)
+{
+    MPI_Comm comm = run->comm;
+    unsigned long long len = 0;
+    unsigned char *blob = NULL;
+    if (run->rank == 0) blob = es_make_blob(run, ++run->generation, &len);
+    ES_MPI(MPI_Bcast(&len, 1, MPI_UNSIGNED_LONG_LONG, 0, comm));
+    if (es_store_checkpoint(run->st, blob, len)) es_abort(comm);
+    free(blob);
+}
+
+static void es_epoch_end(es_run *run)
+{
+    MPI_Comm comm = run->comm;
+    const es_plan *p = &run->plan;
+    /* rank 0 learns which chunks were done and dropped */
+    int n = (int)run->ndone;
+    int *counts = run->rank == 0 ? malloc((size_t)run->size * sizeof(int)) : NULL;
+    int *displs = run->rank == 0 ? malloc((size_t)run->size * sizeof(int)) : NULL;
+    if (run->rank == 0 && (!counts || !displs)) es_abort(comm);
+    ES_MPI(MPI_Gather(&n, 1, MPI_INT, counts, 1, MPI_INT, 0, comm));
+    int total = 0;
+    if (run->rank == 0)
+        for (int r = 0; r < run->size; r++) {
+            displs[r] = total;
+            total += counts[r];
+        }
+    uint64_t *ids = run->rank == 0 ? malloc((size_t)(total ? total : 1) * 16) : NULL;
+    if (run->rank == 0 && !ids) es_abort(comm);
+    ES_MPI(MPI_Gatherv(run->done_id, n, MPI_UINT64_T, ids, counts, displs, MPI_UINT64_T, 0, comm));
+    ES_MPI(MPI_Gatherv(run->done_sum, n, MPI_UINT64_T, ids ? ids + total : NULL, counts, displs,
+                       MPI_UINT64_T, 0, comm));
+    /* the extent: every row up to the last chunk done or dropped */
+    uint64_t top = 0;
+    for (size_t s = 0; s < run->nslot; s++) {
+        uint64_t end = run->slot_first[s] + run->slot_len[s];
+        if (end > top) top = end;
+    }
+    uint64_t extent = 0, row_off = es_plan_chunk_first(p, p->chunk_lo);
+    top = top > row_off ? top - row_off : 0;
+    ES_MPI(MPI_Allreduce(&top, &extent, 1, MPI_UINT64_T, MPI_MAX, comm));
+    if (extent < run->extent) extent = run->extent;
+    run->extent = extent;
+    if (run->rowbuf) {
+        const double *cols[ES_JOB_MAXIN + 256];
+        for (size_t v = 0; v < p->nvars; v++)
+            cols[v] = es_rowcol(run, v);
+        if (es_store_write_rows(run->st, extent, run->nslot, run->slot_first, run->slot_len,
+                                run->slot_off, run->slot_missing, cols))
+            es_abort(comm);
+    }
+    if (es_store_mark_chunks(run->st, run->ndone, run->done_id, run->done_sum)) es_abort(comm);
+    es_reduce_stats(comm, run->rank, run->size, run->stats);
+    if (run->rank == 0) {
+        for (int i = 0; i < total; i++) {
+            es_ckpt_set(run->mask, ids[i]);
+            run->checksum += ids[total + i];
+            run->rows_done += es_plan_chunk_len(p, ids[i]);
+            run->todo--;
+        }
+    }
+    free(ids);
+    free(counts);
+    free(displs);
+    es_write_checkpoint(run);
+    run->nslot = 0;
+    run->ndone = 0;
+    run->last_ckpt = MPI_Wtime();
+}
+
+/* ---- rank 0's side of the dispatch ---- */
+
 typedef struct {
-    int size;
-    uint64_t next, nchunks;
-    size_t cap;
+    es_run *run;
+    uint64_t next;    /* next chunk to consider */
     size_t *assigned; /* chunks given to each rank this epoch */
     int *told;        /* worker received the epoch's end */
     int ntold;
     long long closing; /* 0, or the reply that ends the epoch */
-    uint64_t *completed;
+    uint64_t *progress;
     int stop_seen;
 } es_dispatch;
 
+/* The next chunk not done, or nchunks of the part when none is left. */
+static uint64_t es_next_todo(es_dispatch *d)
+{
+    const es_plan *p = &d->run->plan;
+    while (d->next < p->chunk_hi && es_ckpt_done(d->run->mask, d->next))
+        d->next++;
+    return d->next;
+}
+
 static long long es_decide(es_dispatch *d, int r)
 {
+    es_run *run = d->run;
     if (d->closing) return d->closing;
     if (d->stop_seen || es_stop_signal) return d->closing = ES_REPLY_STOP;
-    if (d->next == d->nchunks) return d->closing = ES_REPLY_DONE;
-    if (d->assigned[r] == d->cap) return d->closing = ES_REPLY_FLUSH;
+    if (es_next_todo(d) == run->plan.chunk_hi) return d->closing = ES_REPLY_DONE;
+    if (d->assigned[r] == run->cap || MPI_Wtime() - run->last_ckpt >= run->every)
+        return d->closing = ES_REPLY_FLUSH;
     d->assigned[r]++;
     return (long long)d->next++;
 }
 
-static void es_serve_one(MPI_Comm comm, es_dispatch *d, int source)
+static void es_serve_one(es_dispatch *d, int source)
 {
+    MPI_Comm comm = d->run->comm;
     uint64_t req[2];
     MPI_Status s;
     ES_MPI(MPI_Recv(req, 2, MPI_UINT64_T, source, ES_TAG_REQ, comm, &s));
     int r = s.MPI_SOURCE;
-    d->completed[r] = req[0];
+    d->progress[r] = req[0];
     if (req[1]) d->stop_seen = 1;
     long long reply = es_decide(d, r);
     if (reply < 0) {
@@ -436,14 +661,15 @@ static void es_serve_one(MPI_Comm comm, es_dispatch *d, int source)
  * so a request that came in while rank 0 was computing is often seen only by
  * the second probe: probing until two in a row find nothing keeps workers
  * from waiting a whole chunk for their reply. */
-static void es_serve_pending(MPI_Comm comm, es_dispatch *d)
+static void es_serve_pending(es_dispatch *d)
 {
+    MPI_Comm comm = d->run->comm;
     int misses = 0;
     while (misses < 2) {
         int flag = 0;
         ES_MPI(MPI_Iprobe(MPI_ANY_SOURCE, ES_TAG_REQ, comm, &flag, MPI_STATUS_IGNORE));
         if (flag) {
-            es_serve_one(comm, d, MPI_ANY_SOURCE);
+            es_serve_one(d, MPI_ANY_SOURCE);
             misses = 0;
         } else {
             misses++;
@@ -451,182 +677,360 @@ static void es_serve_pending(MPI_Comm comm, es_dispatch *d)
     }
 }
 
+static void es_progress(es_run *run, es_dispatch *d)
+{
+    const es_plan *p = &run->plan;
+    d->progress[0] = run->computed;
+    uint64_t done = 0;
+    for (int r = 0; r < run->size; r++)
+        done += d->progress[r];
+    uint64_t before = run->rows_done, total = 0;
+    for (uint64_t c = p->chunk_lo; c < p->chunk_hi; c++)
+        total += es_plan_chunk_len(p, c);
+    (void)before;
+    double el = MPI_Wtime() - run->t0, rate = el > 0 ? (double)done / el : 0;
+    uint64_t left = total > done + run->rows_done ? total - done - run->rows_done : 0;
+    char eta[32];
+    es_fmt_hms(rate > 0 ? (double)left / rate : -1, eta, sizeof eta);
+    uint64_t shown = done + run->rows_done;
+    if (shown > total) shown = total;
+    es_say("econsweep: progress %llu/%llu samples (%.1f%%), %.0f samples/s, ETA %s\n",
+           (unsigned long long)shown, (unsigned long long)total,
+           100.0 * (double)shown / (double)total, rate, eta);
+}
+
+static int es_pass1_rank0(es_run *run)
+{
+    MPI_Comm comm = run->comm;
+    es_dispatch d;
+    memset(&d, 0, sizeof d);
+    d.run = run;
+    d.next = run->plan.chunk_lo;
+    d.assigned = calloc((size_t)run->size, sizeof(size_t));
+    d.told = calloc((size_t)run->size, sizeof(int));
+    d.progress = calloc((size_t)run->size, sizeof(uint64_t));
+    if (!d.assigned || !d.told || !d.progress) es_abort(comm);
+    double interval = es_progress_interval(), last = MPI_Wtime();
+    /* every worker asks at once when an epoch starts: answer them all before
+     * computing, so none waits for rank 0's chunk */
+    for (int r = 1; r < run->size; r++)
+        es_serve_one(&d, MPI_ANY_SOURCE);
+    for (;;) {
+        es_serve_pending(&d);
+        if (!d.closing) {
+            long long c = es_decide(&d, 0);
+            if (c >= 0) {
+                if (es_do_chunk(run, (uint64_t)c, 0)) {
+                    fprintf(stderr, "econsweep: rank 0: out of memory evaluating the model\n");
+                    es_abort(comm);
+                }
+                double now = MPI_Wtime();
+                if (now - last >= interval) {
+                    es_progress(run, &d);
+                    last = now;
+                }
+                continue;
+            }
+        }
+        while (d.ntold < run->size - 1)
+            es_serve_one(&d, MPI_ANY_SOURCE);
+        long long how = d.closing;
+        ES_MPI(MPI_Bcast(&how, 1, MPI_LONG_LONG, 0, comm));
+        es_epoch_end(run);
+        if (how != ES_REPLY_FLUSH) {
+            run->stopped = how == ES_REPLY_STOP;
+            break;
+        }
+        d.closing = 0;
+        d.ntold = 0;
+        memset(d.assigned, 0, (size_t)run->size * sizeof(size_t));
+        memset(d.told, 0, (size_t)run->size * sizeof(int));
+        for (int r = 1; r < run->size; r++)
+            es_serve_one(&d, MPI_ANY_SOURCE);
+    }
+    free(d.assigned);
+    free(d.told);
+    free(d.progress);
+    return 0;
+}
+
+static int es_pass1_worker(es_run *run)
+{
+    MPI_Comm comm = run->comm;
+    for (;;) {
+        uint64_t req[2] = {run->computed, es_stop_signal != 0};
+        long long reply;
+        ES_MPI(MPI_Send(req, 2, MPI_UINT64_T, 0, ES_TAG_REQ, comm));
+        ES_MPI(MPI_Recv(&reply, 1, MPI_LONG_LONG, 0, ES_TAG_REPLY, comm, MPI_STATUS_IGNORE));
+        /* keep one request open while computing */
+        while (reply >= 0) {
+            req[0] = run->computed;
+            req[1] = es_stop_signal != 0;
+            ES_MPI(MPI_Send(req, 2, MPI_UINT64_T, 0, ES_TAG_REQ, comm));
+            if (es_do_chunk(run, (uint64_t)reply, es_stop_signal != 0)) {
+                fprintf(stderr, "econsweep: rank %d: out of memory evaluating the model\n",
+                        run->rank);
+                es_abort(comm);
+            }
+            ES_MPI(MPI_Recv(&reply, 1, MPI_LONG_LONG, 0, ES_TAG_REPLY, comm, MPI_STATUS_IGNORE));
+        }
+        long long how;
+        ES_MPI(MPI_Bcast(&how, 1, MPI_LONG_LONG, 0, comm));
+        es_epoch_end(run);
+        if (how != ES_REPLY_FLUSH) {
+            run->stopped = how == ES_REPLY_STOP;
+            break;
+        }
+    }
+    return 0;
+}
+
+/* ---- pass 2: the sensitivity pass over the first design points ---- */
+
+static es_statset *es_pass2(es_run *run, es_statset **pass1_out)
+{
+    MPI_Comm comm = run->comm;
+    const es_plan *p = &run->plan;
+    /* every rank needs pass 1's merged states (the outputs' distributions) */
+    unsigned long long n = run->rank == 0 ? es_statset_pack_size(run->stats) : 0;
+    ES_MPI(MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, comm));
+    unsigned char *buf = malloc(n ? n : 1);
+    if (!buf) es_abort(comm);
+    if (run->rank == 0) es_statset_pack(run->stats, buf);
+    ES_MPI(MPI_Bcast(buf, (int)n, MPI_BYTE, 0, comm));
+    es_statset *p1 = es_statset_new(p, 1, &run->ctx);
+    if (!p1 || es_statset_merge_packed(p1, buf, n)) {
+        fprintf(stderr, "econsweep: rank %d: cannot rebuild the merged statistics\n", run->rank);
+        es_abort(comm);
+    }
+    free(buf);
+    *pass1_out = p1;
+    es_stat_ctx ctx2 = {p1, run->anchor};
+    es_statset *s2 = es_statset_new(p, 2, &ctx2);
+    if (!s2) es_abort(comm);
+    /* rank r takes an equal share of the cells x sens_points rows */
+    uint64_t R = p->cells * p->sens_points;
+    uint64_t lo = (uint64_t)((unsigned __int128)R * (unsigned)run->rank / (unsigned)run->size);
+    uint64_t hi =
+        (uint64_t)((unsigned __int128)R * (unsigned)(run->rank + 1) / (unsigned)run->size);
+    int stopped = 0;
+    for (uint64_t j = lo; j < hi && !stopped;) {
+        uint64_t cell = j / p->sens_points, i = j % p->sens_points;
+        uint64_t len = p->sens_points - i;
+        if (len > hi - j) len = hi - j;
+        if (len > p->chunk) len = p->chunk;
+        int rc = es_pipe_run(run->pipe, cell * p->points + i, (size_t)len, s2);
+        if (rc < 0) {
+            fprintf(stderr, "econsweep: rank %d: out of memory in the sensitivity pass\n",
+                    run->rank);
+            es_abort(comm);
+        }
+        stopped = rc == 1;
+        j += len;
+    }
+    int any = 0;
+    ES_MPI(MPI_Allreduce(&stopped, &any, 1, MPI_INT, MPI_MAX, comm));
+    if (any) {
+        es_statset_free(s2);
+        return NULL;
+    }
+    es_reduce_stats(comm, run->rank, run->size, s2);
+    return s2;
+}
+
+/* ---- the end ---- */
+
+/* Rows of this run's chunks (all, or one part). */
+static uint64_t es_run_rows(const es_plan *p)
+{
+    uint64_t lo = es_plan_chunk_first(p, p->chunk_lo);
+    uint64_t hi = p->chunk_hi == p->nchunks ? p->rows : es_plan_chunk_first(p, p->chunk_hi);
+    return hi - lo;
+}
+
+static void es_closing_line(es_run *run, double secs)
+{
+    const es_plan *p = &run->plan;
+    uint64_t done = 0, mine = run->computed;
+    MPI_Comm comm = run->comm;
+    ES_MPI(MPI_Allreduce(&mine, &done, 1, MPI_UINT64_T, MPI_SUM, comm));
+    if (run->rank != 0) return;
+    double rate = secs > 0 ? (double)done / secs : 0;
+    char evals[96] = "";
+    if (p->evals > 1)
+        snprintf(evals, sizeof evals, " (%llu model evaluations, %.0f/s)",
+                 (unsigned long long)(es_run_rows(p) * p->evals), rate * (double)p->evals);
+    if (run->complete)
+        es_say("econsweep: done %llu samples%s in %.2f s, %.0f samples/s total, %.0f samples/s "
+               "per rank (%d rank%s), checksum %016llx, wrote %s\n",
+               (unsigned long long)es_run_rows(p), evals, secs, rate, rate / run->size, run->size,
+               run->size == 1 ? "" : "s", (unsigned long long)run->checksum, run->out);
+    else
+        es_say("econsweep: interrupted by signal after %llu of %llu samples (%.2f s); %s is "
+               "closed with status \"partial\"; continue with: econsweep run %s -o %s "
+               "--resume%s\n",
+               (unsigned long long)run->rows_done, (unsigned long long)es_run_rows(p), secs,
+               run->out, run->o->job_path, run->out, p->parts > 1 ? " (with the same --part)" : "");
+}
+
 int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
 {
-    int rank, size;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
+    es_run run;
+    memset(&run, 0, sizeof run);
+    run.comm = comm;
+    run.o = o;
+    MPI_Comm_rank(comm, &run.rank);
+    MPI_Comm_size(comm, &run.size);
     es_sweep_install_signals();
     MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN);
-    double t0 = MPI_Wtime();
+    run.t0 = MPI_Wtime();
+    run.every = o->checkpoint_every > 0 ? o->checkpoint_every : ES_CHECKPOINT_SECONDS;
 
-    es_job job;
-    int rc = es_load_everywhere(comm, o->job_path, &job);
-    if (rc) return rc;
-    if (o->has_samples) job.samples = o->samples;
-    if (o->has_seed) job.seed = o->seed;
-    if (o->store >= 0) job.store = (es_store_kind)o->store;
-    const char *out = o->output ? o->output : job.output;
-
-    int status = 0;
-    if (rank == 0) status = es_preflight(out, o->force);
-    ES_MPI(MPI_Bcast(&status, 1, MPI_INT, 0, comm));
-    if (status) {
-        es_job_free(&job);
-        return status;
+    int rc = es_run_load(&run);
+    if (rc) {
+        es_run_free(&run);
+        return rc;
     }
-
-    es_run_info info;
-    memset(&info, 0, sizeof info);
-    if (rank == 0) {
-        es_utc_now(info.created_utc, sizeof info.created_utc);
-        if (gethostname(info.host, sizeof info.host - 1) != 0)
-            snprintf(info.host, sizeof info.host, "unknown");
+    const es_plan *p = &run.plan;
+    unsigned char *blob = NULL;
+    uint64_t bloblen = 0;
+    if (run.rank == 0) {
+        es_utc_now(run.info.created_utc, sizeof run.info.created_utc);
+        if (gethostname(run.info.host, sizeof run.info.host - 1) != 0)
+            snprintf(run.info.host, sizeof run.info.host, "unknown");
         for (int i = 0; i < 6; i++) {
             const char *v = getenv(es_slurm_vars[i]);
-            snprintf(info.slurm[i], sizeof info.slurm[i], "%s", v ? v : "");
+            snprintf(run.info.slurm[i], sizeof run.info.slurm[i], "%s", v ? v : "");
         }
-        info.ranks = size;
-        info.fingerprint = es_job_fingerprint(&job);
+        run.info.ranks = run.size;
+        run.info.fingerprint = es_job_fingerprint(&run.job);
+        rc = es_preflight(&run);
+        if (!rc && o->resume) rc = es_resume_read(&run, &blob, &bloblen);
     }
-    ES_MPI(MPI_Bcast(&info, (int)sizeof info, MPI_BYTE, 0, comm));
+    ES_MPI(MPI_Bcast(&rc, 1, MPI_INT, 0, comm));
+    if (rc) {
+        free(blob);
+        es_run_free(&run);
+        return rc;
+    }
+    ES_MPI(MPI_Bcast(&run.info, (int)sizeof run.info, MPI_BYTE, 0, comm));
+    ES_MPI(MPI_Bcast(run.path, (int)sizeof run.path, MPI_CHAR, 0, comm));
+    ES_MPI(MPI_Bcast(&run.temp, 1, MPI_INT, 0, comm));
 
-    es_worker w;
-    char err[256];
-    int bad = es_worker_init(&w, &job, err, sizeof err) != 0;
-    int anybad = 0;
+    int bad = es_run_prepare(&run) != 0, anybad = 0;
     ES_MPI(MPI_Allreduce(&bad, &anybad, 1, MPI_INT, MPI_MAX, comm));
     if (anybad) {
-        if (bad) fprintf(stderr, "econsweep: rank %d: %s\n", rank, err);
-        es_worker_free(&w);
-        es_job_free(&job);
+        free(blob);
+        es_run_free(&run);
         return ES_EXIT_IO;
     }
 
-    es_store *st = es_store_create(comm, out, &job, &info, o->force);
-    if (!st) MPI_Abort(comm, ES_EXIT_IO); /* a rank may be inside a collective call */
-
-    es_merge mg;
-    memset(&mg, 0, sizeof mg);
-    mg.total = malloc(w.nvars * sizeof(es_acc));
-    mg.counts = malloc((size_t)size * sizeof(int));
-    mg.displs = malloc((size_t)size * sizeof(int));
-    if (!mg.total || !mg.counts || !mg.displs) MPI_Abort(comm, ES_EXIT_IO);
-    for (size_t v = 0; v < w.nvars; v++)
-        es_acc_init(&mg.total[v]);
-
-    const uint64_t nchunks = (job.samples + job.chunk - 1) / job.chunk;
-    int stopped = 0;
-    if (rank == 0) {
-        es_dispatch d;
-        memset(&d, 0, sizeof d);
-        d.size = size;
-        d.nchunks = nchunks;
-        d.cap = w.ep.cap;
-        d.assigned = calloc((size_t)size, sizeof(size_t));
-        d.told = calloc((size_t)size, sizeof(int));
-        d.completed = calloc((size_t)size, sizeof(uint64_t));
-        if (!d.assigned || !d.told || !d.completed) MPI_Abort(comm, ES_EXIT_IO);
-        double interval = es_progress_interval(), last = MPI_Wtime();
-        /* every worker asks at once when an epoch starts: answer them all
-         * before computing, so none waits for rank 0's chunk */
-        for (int r = 1; r < size; r++)
-            es_serve_one(comm, &d, MPI_ANY_SOURCE);
-        for (;;) {
-            es_serve_pending(comm, &d);
-            if (!d.closing) {
-                long long c = es_decide(&d, 0);
-                if (c >= 0) {
-                    if (es_compute_chunk(&w, (uint64_t)c)) {
-                        fprintf(stderr, "econsweep: rank 0: model evaluation out of memory\n");
-                        MPI_Abort(comm, ES_EXIT_IO);
-                    }
-                    double now = MPI_Wtime();
-                    if (now - last >= interval) {
-                        d.completed[0] = w.completed;
-                        uint64_t done = 0;
-                        for (int r = 0; r < size; r++)
-                            done += d.completed[r];
-                        es_progress(done, job.samples, now - t0);
-                        last = now;
-                    }
-                    continue;
-                }
-            }
-            while (d.ntold < size - 1)
-                es_serve_one(comm, &d, MPI_ANY_SOURCE);
-            if (es_epoch_end(comm, st, &w, &mg)) MPI_Abort(comm, ES_EXIT_IO);
-            if (d.closing != ES_REPLY_FLUSH) {
-                stopped = d.closing == ES_REPLY_STOP;
-                break;
-            }
-            d.closing = 0;
-            d.ntold = 0;
-            memset(d.assigned, 0, (size_t)size * sizeof(size_t));
-            memset(d.told, 0, (size_t)size * sizeof(int));
-            for (int r = 1; r < size; r++)
-                es_serve_one(comm, &d, MPI_ANY_SOURCE);
-        }
-        free(d.assigned);
-        free(d.told);
-        free(d.completed);
-    } else {
-        uint64_t req[2] = {0, 0};
-        long long reply;
-        for (;;) {
-            req[0] = w.completed;
-            req[1] = es_stop_signal != 0;
-            ES_MPI(MPI_Send(req, 2, MPI_UINT64_T, 0, ES_TAG_REQ, comm));
-            ES_MPI(MPI_Recv(&reply, 1, MPI_LONG_LONG, 0, ES_TAG_REPLY, comm, MPI_STATUS_IGNORE));
-            /* keep one request open while computing */
-            while (reply >= 0) {
-                req[0] = w.completed;
-                req[1] = es_stop_signal != 0;
-                ES_MPI(MPI_Send(req, 2, MPI_UINT64_T, 0, ES_TAG_REQ, comm));
-                if (es_compute_chunk(&w, (uint64_t)reply)) {
-                    fprintf(stderr, "econsweep: rank %d: model evaluation out of memory\n", rank);
-                    MPI_Abort(comm, ES_EXIT_IO);
-                }
-                ES_MPI(
-                    MPI_Recv(&reply, 1, MPI_LONG_LONG, 0, ES_TAG_REPLY, comm, MPI_STATUS_IGNORE));
-            }
-            if (es_epoch_end(comm, st, &w, &mg)) MPI_Abort(comm, ES_EXIT_IO);
-            if (reply != ES_REPLY_FLUSH) {
-                stopped = reply == ES_REPLY_STOP;
-                break;
+    /* the done state: empty, or the checkpoint's (rank 0) */
+    if (run.rank == 0) {
+        run.mask = calloc((size_t)((p->nchunks + 7) / 8) + 1, 1);
+        if (!run.mask) es_abort(comm);
+        if (blob) {
+            es_ckpt c;
+            es_ckpt_read(blob, (size_t)bloblen, &c);
+            memcpy(run.mask, c.mask, (size_t)((p->nchunks + 7) / 8));
+            run.checksum = c.checksum;
+            run.rows_done = c.rows_done;
+            run.generation = c.generation;
+            if (c.nchunks != p->nchunks ||
+                es_statset_merge_packed(run.stats, c.stats, (size_t)c.stats_len)) {
+                fprintf(stderr,
+                        "econsweep: --resume: the checkpoint in %s does not match this "
+                        "job's statistics; start afresh with --force\n",
+                        run.path);
+                es_abort(comm);
             }
         }
+        for (uint64_t c = p->chunk_lo; c < p->chunk_hi; c++)
+            run.todo += !es_ckpt_done(run.mask, c);
     }
+    free(blob);
 
-    /* summaries: rank 0's merge, the same bytes on every rank */
-    ES_MPI(MPI_Bcast(mg.total, (int)(w.nvars * sizeof(es_acc)), MPI_BYTE, 0, comm));
-    uint64_t checksum = 0, done = 0, mine = w.completed;
-    ES_MPI(MPI_Allreduce(&w.checksum, &checksum, 1, MPI_UINT64_T, MPI_SUM, comm));
-    ES_MPI(MPI_Allreduce(&mine, &done, 1, MPI_UINT64_T, MPI_SUM, comm));
-    int complete = !stopped && done == job.samples;
-    if (es_store_finish(st, mg.total, checksum, done, complete) || es_store_close(st))
-        MPI_Abort(comm, ES_EXIT_IO);
-    double secs = MPI_Wtime() - t0;
-
-    if (rank == 0) {
-        double rate = secs > 0 ? done / secs : 0;
-        if (complete)
-            fprintf(stderr,
-                    "econsweep: done %llu samples in %.2f s, %.0f samples/s total, %.0f "
-                    "samples/s per rank (%d rank%s), checksum %016llx, wrote %s\n",
-                    (unsigned long long)done, secs, rate, rate / size, size, size == 1 ? "" : "s",
-                    (unsigned long long)checksum, out);
-        else
-            fprintf(stderr,
-                    "econsweep: interrupted by signal after %llu of %llu samples (%.2f s); %s is "
-                    "closed with status \"partial\" and /state/chunk_done marks the finished "
-                    "chunks\n",
-                    (unsigned long long)done, (unsigned long long)job.samples, secs, out);
+    /* the file */
+    run.st = o->resume ? es_store_reopen(comm, run.path, p)
+                       : es_store_create(comm, run.path, p, &run.info);
+    if (!run.st) es_abort(comm);
+    if (!o->resume) snprintf(es_fail_unlink, sizeof es_fail_unlink, "%s", run.path);
+    if (run.rank == 0) {
+        struct stat sb;
+        if (stat(run.path, &sb) == 0) {
+            run.dev = sb.st_dev;
+            run.ino = sb.st_ino;
+        }
     }
-    free(mg.total);
-    free(mg.counts);
-    free(mg.displs);
-    es_worker_free(&w);
-    es_job_free(&job);
-    return complete ? ES_EXIT_OK : ES_EXIT_INTERRUPTED;
+    run.last_ckpt = MPI_Wtime();
+
+    /* pass 1: every chunk not done */
+    if (run.rank == 0)
+        es_pass1_rank0(&run);
+    else
+        es_pass1_worker(&run);
+    int all_done = run.rank == 0 ? run.todo == 0 : 0;
+    ES_MPI(MPI_Bcast(&all_done, 1, MPI_INT, 0, comm));
+
+    /* pass 2 and the results */
+    es_statset *p1 = NULL, *s2 = NULL;
+    if (all_done && p->parts == 1) s2 = es_pass2(&run, &p1);
+    run.complete = all_done && (p->parts > 1 || s2 != NULL);
+    if (run.rank == 0) {
+        es_results_init(&run.results);
+        if (es_statset_emit(run.stats, &run.results) || (s2 && es_statset_emit(s2, &run.results))) {
+            fprintf(stderr, "econsweep: rank 0: out of memory for the results\n");
+            es_abort(comm);
+        }
+    }
+    es_statset_free(p1);
+    es_statset_free(s2);
+
+    if (es_store_close(run.st)) es_abort(comm);
+    run.st = NULL;
+    int status = 0;
+    if (run.rank == 0) {
+        unsigned long long flen = 0;
+        unsigned char *fblob = run.complete ? es_make_blob(&run, 1, &flen) : NULL;
+        if (es_store_finish(run.path, &run.results, run.complete, run.rows_done, run.checksum,
+                            fblob, flen))
+            status = ES_EXIT_IO;
+        free(fblob);
+        if (!status && run.temp && rename(run.path, run.out) != 0) {
+            fprintf(stderr, "econsweep: cannot rename %s to %s: %s\n", run.path, run.out,
+                    strerror(errno));
+            status = ES_EXIT_IO;
+        }
+        struct stat sb;
+        if (!status && (stat(run.out, &sb) != 0 || sb.st_dev != run.dev || sb.st_ino != run.ino)) {
+            fprintf(stderr,
+                    "econsweep: %s is no longer the file this run wrote (it or its folder was "
+                    "removed or replaced during the run); the results are lost\n",
+                    run.out);
+            status = ES_EXIT_IO;
+        }
+        if (status && run.temp) unlink(run.path);
+    }
+    ES_MPI(MPI_Bcast(&status, 1, MPI_INT, 0, comm));
+    es_fail_unlink[0] = '\0';
+    if (status) {
+        es_run_free(&run);
+        return status;
+    }
+    es_closing_line(&run, MPI_Wtime() - run.t0);
+    int vrc = 0;
+    if (run.rank == 0 && run.complete) {
+        if (!es_quiet) es_print_closing_table(stderr, &run.job, p, &run.results);
+        if (run.job.n_verify) {
+            char msg[16384];
+            vrc = es_verify_check(&run.job, p, &run.results, msg, sizeof msg);
+            es_say("%s", msg);
+            if (vrc)
+                es_say("econsweep: %d verification check%s failed\n", vrc, vrc == 1 ? "" : "s");
+        }
+    }
+    ES_MPI(MPI_Bcast(&vrc, 1, MPI_INT, 0, comm));
+    es_run_free(&run);
+    if (!run.complete) return ES_EXIT_INTERRUPTED;
+    return vrc ? ES_EXIT_VERIFY : ES_EXIT_OK;
 }

@@ -9,6 +9,7 @@
 
 #include "design.h"
 #include "job.h"
+#include "plan.h"
 
 static int read_at(hid_t file, const char *path, hid_t type, uint64_t i, void *out)
 {
@@ -52,8 +53,16 @@ int main(int argc, char **argv)
     if (f < 0) return 2;
     job.seed = attr_u64(f, "seed");
     job.samples = attr_u64(f, "samples");
-    es_design des;
-    if (es_design_init(&des, &job, err, sizeof err)) {
+    es_plan plan;
+    if (es_plan_init(&plan, &job, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    es_design_corr corr[ES_JOB_MAXCORR];
+    es_design_cfg cfg;
+    es_plan_design_cfg(&plan, 1, corr, &cfg);
+    es_design *des = es_design_new(job.design, &cfg, err, sizeof err);
+    if (!des) {
         fprintf(stderr, "%s\n", err);
         return 2;
     }
@@ -67,7 +76,7 @@ int main(int argc, char **argv)
         double *ucol[ES_JOB_MAXIN];
         for (size_t k = 0; k < job.n_unc; k++)
             ucol[k] = &u[k];
-        es_design_points(&des, i, 1, ucol);
+        es_design_points(des, i, 1, ucol);
         const double *in[ES_JOB_MAXIN];
         double *out[64];
         for (size_t v = 0; v < m->n_inputs; v++) {
@@ -104,6 +113,7 @@ int main(int argc, char **argv)
         }
     }
     H5Fclose(f);
+    es_design_free(des);
     es_job_free(&job);
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

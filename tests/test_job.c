@@ -129,7 +129,7 @@ static void test_sweep_errors(void **state)
     expect("[sweep]\nsamples = -4\n", NULL, "dir/job.ini:2:", NULL);
     expect(SW "seed = x\n", NULL, "dir/job.ini:4: [sweep] seed", NULL);
     expect(SW "chunk = 0\n", NULL, "dir/job.ini:4: [sweep] chunk", NULL);
-    expect(SW "design = lhs\n", NULL, "dir/job.ini:4: [sweep] design", "not available");
+    expect(SW "design = montecarlo\n", NULL, "dir/job.ini:4: [sweep] design", "unknown design");
     expect(SW "design = latin\n", NULL, "dir/job.ini:4: [sweep] design: unknown design", NULL);
     expect(SW "store = some\n", NULL, "dir/job.ini:4: [sweep] store", "all, outputs or summary");
     expect(SW "model = econ\n", NULL, "dir/job.ini:4: [sweep] model: unknown model 'econ'",

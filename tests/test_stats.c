@@ -1,4 +1,5 @@
-/* tests/test_stats.c: accumulators and checksum. */
+/* tests/test_stats.c: the statistics seam: moments through packed, merged
+ * states, order-free merging, and the checksum. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,71 +9,168 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "job.h"
+#include "plan.h"
 #include "rng.h"
 #include "stats.h"
+#include "verify.h"
+
+/* A job of the Ishigami model: three uncertain inputs and one output, so
+ * the plan has four variables. */
+static const char *job_text = "[sweep]\nmodel = ishigami\nsamples = 1000\nchunk = 100\n"
+                              "[x1]\ndist = uniform\nlow = -3\nhigh = 3\n"
+                              "[x2]\ndist = uniform\nlow = -3\nhigh = 3\n"
+                              "[x3]\ndist = uniform\nlow = -3\nhigh = 3\n";
+
+typedef struct {
+    es_job job;
+    es_plan plan;
+    double anchor[4];
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    es_job_mem_file files[] = {{"t.ini", job_text, strlen(job_text)}, {NULL, NULL, 0}};
+    char err[1024];
+    if (es_job_load_with(&f->job, "t.ini", es_job_mem_reader, files, err, sizeof err)) {
+        fprintf(stderr, "%s", err);
+        return -1;
+    }
+    if (es_plan_init(&f->plan, &f->job, err, sizeof err)) return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    es_job_free(&f->job);
+    free(f);
+    return 0;
+}
+
+/* add x[n] as every one of the four variables */
+static void add_col(es_statset *ss, const double *x, size_t n, uint64_t first)
+{
+    const double *v[4] = {x, x, x, x};
+    es_seg seg = {first, n, 0, first, 1, NULL, NULL, NULL, v, NULL};
+    assert_int_equal(es_statset_add(ss, &seg), 0);
+}
+
+static double stat_of(const es_plan *p, es_statset *ss, const char *stat)
+{
+    es_results r;
+    es_results_init(&r);
+    assert_int_equal(es_statset_emit(ss, &r), 0);
+    int found = 0;
+    double v = es_verify_lookup(p, &r, stat, "y", "", 0, &found);
+    assert_true(found);
+    es_results_free(&r);
+    return v;
+}
 
 static void test_known_values(void **state)
 {
-    (void)state;
-    const double x[] = {2, 4, 4, 4, 5, 5, 7, 9, NAN};
-    es_acc a;
-    es_acc_init(&a);
-    es_acc_add(&a, x, 9);
-    assert_int_equal(a.n, 8);
-    assert_int_equal(a.nan, 1);
-    assert_true(a.mean == 5);
-    assert_true(fabs(es_acc_var(&a) - 32.0 / 7) < 1e-14);
-    assert_true(a.min == 2 && a.max == 9);
-    assert_true(fabs(es_acc_stderr(&a) - sqrt(32.0 / 7) / sqrt(8)) < 1e-14);
+    fixture *f = *state;
+    const double x[] = {2, 4, 4, 4, 5, 5, 7, 9, NAN, INFINITY};
+    for (int k = 0; k < 4; k++)
+        f->anchor[k] = 1000; /* a shift far from the data changes nothing */
+    es_stat_ctx ctx = {NULL, f->anchor};
+    es_statset *ss = es_statset_new(&f->plan, 1, &ctx);
+    assert_non_null(ss);
+    add_col(ss, x, 10, 0);
+    assert_true(stat_of(&f->plan, ss, "count") == 8);
+    assert_true(stat_of(&f->plan, ss, "nan_count") == 1);
+    assert_true(stat_of(&f->plan, ss, "inf_count") == 1);
+    assert_true(stat_of(&f->plan, ss, "mean") == 5);
+    assert_true(fabs(stat_of(&f->plan, ss, "std") - sqrt(32.0 / 7)) < 1e-14);
+    assert_true(fabs(stat_of(&f->plan, ss, "stderr") - sqrt(32.0 / 7 / 8)) < 1e-14);
+    assert_true(stat_of(&f->plan, ss, "min") == 2 && stat_of(&f->plan, ss, "max") == 9);
+    /* Student's t with 7 degrees of freedom: 2.364624 */
+    double half = stat_of(&f->plan, ss, "mean_hi") - 5;
+    assert_true(fabs(half - 2.364624251592785 * sqrt(32.0 / 7 / 8)) < 1e-12);
+    es_statset_free(ss);
 }
 
 /* a constant column has exactly its value as mean and no spread */
 static void test_constant(void **state)
 {
-    (void)state;
+    fixture *f = *state;
     double x[1000];
     for (int i = 0; i < 1000; i++)
         x[i] = 78.82420116105777;
-    es_acc a;
-    es_acc_init(&a);
-    es_acc_add(&a, x, 1000);
-    es_acc_add(&a, x, 333);
-    assert_true(a.mean == 78.82420116105777);
-    assert_true(a.m2 == 0 && es_acc_std(&a) == 0);
-    assert_int_equal(a.n, 1333);
+    for (int k = 0; k < 4; k++)
+        f->anchor[k] = 3.0;
+    es_stat_ctx ctx = {NULL, f->anchor};
+    es_statset *ss = es_statset_new(&f->plan, 1, &ctx);
+    add_col(ss, x, 1000, 0);
+    add_col(ss, x, 333, 1000);
+    assert_true(stat_of(&f->plan, ss, "mean") == 78.82420116105777);
+    assert_true(stat_of(&f->plan, ss, "std") == 0);
+    assert_true(stat_of(&f->plan, ss, "count") == 1333);
+    es_statset_free(ss);
 }
 
-/* merging chunks equals one pass, to rounding; and the same chunks merged in
- * the same order give bit-identical results however they were grouped */
-static void test_merge(void **state)
+static unsigned char *pack(es_statset *ss, size_t *n)
 {
-    (void)state;
+    *n = es_statset_pack_size(ss);
+    unsigned char *b = malloc(*n);
+    es_statset_pack(ss, b);
+    return b;
+}
+
+/* chunks merged in any grouping and order give the same bytes; the result
+ * equals one pass to rounding */
+static void test_merge_order_free(void **state)
+{
+    fixture *f = *state;
     enum { n = 10000, chunk = 777 };
     static double x[n];
     for (int i = 0; i < n; i++)
         x[i] = 1e6 + es_rng_uniform(5, 0, (uint64_t)i) * 3;
-    es_acc all, merged;
-    es_acc_init(&all);
-    es_acc_add(&all, x, n);
-    es_acc_init(&merged);
-    for (int s = 0; s < n; s += chunk) {
-        es_acc c;
-        es_acc_init(&c);
-        es_acc_add(&c, x + s, (size_t)(s + chunk <= n ? chunk : n - s));
-        es_acc_merge(&merged, &c);
-    }
-    assert_int_equal(merged.n, all.n);
-    assert_true(fabs(merged.mean - all.mean) < 1e-12 * all.mean);
-    assert_true(fabs(es_acc_var(&merged) / es_acc_var(&all) - 1) < 1e-9);
-    assert_true(merged.min == all.min && merged.max == all.max);
-    /* uniform(0,3) variance 0.75 within 4 standard errors of the variance */
-    assert_true(fabs(es_acc_var(&all) - 0.75) < 4 * sqrt(0.75 * 0.75 * 0.8 / n));
-    es_acc empty;
-    es_acc_init(&empty);
-    es_acc copy = merged;
-    es_acc_merge(&copy, &empty);
-    assert_memory_equal(&copy, &merged, sizeof copy);
+    for (int k = 0; k < 4; k++)
+        f->anchor[k] = x[0];
+    es_stat_ctx ctx = {NULL, f->anchor};
+    /* forward: one state per chunk, merged in chunk order */
+    es_statset *fwd = es_statset_new(&f->plan, 1, &ctx);
+    es_statset *bwd = es_statset_new(&f->plan, 1, &ctx);
+    es_statset *one = es_statset_new(&f->plan, 1, &ctx);
+    add_col(one, x, n, 0);
+    int nch = (n + chunk - 1) / chunk;
+    for (int pass = 0; pass < 2; pass++)
+        for (int t = 0; t < nch; t++) {
+            int c = pass == 0 ? t : nch - 1 - t;
+            int s = c * chunk, len = s + chunk <= n ? chunk : n - s;
+            es_statset *part = es_statset_new(&f->plan, 1, &ctx);
+            add_col(part, x + s, (size_t)len, (uint64_t)s);
+            size_t bn;
+            unsigned char *b = pack(part, &bn);
+            assert_int_equal(es_statset_merge_packed(pass == 0 ? fwd : bwd, b, bn), 0);
+            free(b);
+            es_statset_free(part);
+        }
+    size_t n1, n2;
+    unsigned char *b1 = pack(fwd, &n1), *b2 = pack(bwd, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(b1, b2, n1);
+    /* a damaged state is refused */
+    assert_int_not_equal(es_statset_merge_packed(fwd, b1, n1 - 3), 0);
+    free(b1);
+    free(b2);
+    double m = stat_of(&f->plan, fwd, "mean"), m1 = stat_of(&f->plan, one, "mean");
+    assert_true(fabs(m - m1) <= 1e-15 * m1);
+    double s = stat_of(&f->plan, fwd, "std"), s1 = stat_of(&f->plan, one, "std");
+    assert_true(fabs(s / s1 - 1) < 1e-12);
+    /* uniform(0,3): variance 0.75 within 4 standard errors */
+    assert_true(fabs(s * s - 0.75) < 4 * sqrt(0.75 * 0.75 * 0.8 / n));
+    es_statset_free(fwd);
+    es_statset_free(bwd);
+    es_statset_free(one);
 }
 
 static void test_checksum_order_free(void **state)
@@ -90,13 +188,25 @@ static void test_checksum_order_free(void **state)
     assert_true(es_checksum(1000, 100, 3, x) != whole); /* one ulp matters */
 }
 
+static void test_wilson(void **state)
+{
+    (void)state;
+    double lo, hi;
+    /* 50 of 100: 0.4038 .. 0.5962 (Wilson 1927, z = 1.96) */
+    es_wilson(50, 100, &lo, &hi);
+    assert_true(fabs(lo - 0.40383153) < 1e-6 && fabs(hi - 0.59616847) < 1e-6);
+    es_wilson(0, 10, &lo, &hi);
+    assert_true(lo == 0 && fabs(hi - 0.27753) < 1e-4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_known_values),
-        cmocka_unit_test(test_constant),
-        cmocka_unit_test(test_merge),
+        cmocka_unit_test_setup_teardown(test_known_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_constant, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_merge_order_free, setup, teardown),
         cmocka_unit_test(test_checksum_order_free),
+        cmocka_unit_test(test_wilson),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

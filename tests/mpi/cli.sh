@@ -27,7 +27,7 @@ grep -Eq "^  valuation_usd +USD +lognormal\(median=5.5e\+11, sigma=0.227797\) +3
     && ok "check prints a distribution with p5, p50, p95" || { bad "check distribution line"; cat "$ES_TMP/out.log"; }
 grep -Eq "^  chip_markup +1 +fixed 1.5$" "$ES_TMP/out.log" && ok "check prints fixed values" || bad "check fixed line"
 grep -q "^samples    5000 (evaluations 5000)$" "$ES_TMP/out.log" && grep -q "^chunk      512 samples (10 chunks)$" "$ES_TMP/out.log" \
-    && grep -Eq "^output     .*smoke.h5 \(about [0-9.]+ KiB\)$" "$ES_TMP/out.log" && grep -q "^design     mc$" "$ES_TMP/out.log" \
+    && grep -Eq "^output     .*smoke.h5 \(about [0-9.]+ [KM]iB\)$" "$ES_TMP/out.log" && grep -q "^design     mc$" "$ES_TMP/out.log" \
     && ok "check prints design, samples, chunk and size" || bad "check plan header"
 grep -q "^  valuation_usd ~ investment_usd = 0.4$" "$ES_TMP/out.log" && ok "check prints correlations" || bad "check correlations"
 printf '[sweep]\nsamples = 10\n[mfu]\ndist = normal\nmean = 0.4\nsd = 0.1\n' >"$ES_TMP/bad.ini"

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""tests/mpi/interop.py FILE: schema 1 as h5py and xarray see it."""
+"""tests/mpi/interop.py FILE: schema 2 as h5py and xarray see it."""
 import sys
 
 import h5py
@@ -11,9 +11,11 @@ f = h5py.File(path, "r")
 a = f.attrs
 for key in ["schema", "econsweep_version", "model", "design", "seed", "samples", "evaluations",
             "chunk", "ranks", "status", "fingerprint", "created_utc", "finished_utc", "host",
-            "slurm_job_id", "job_text", "scenario_text", "Conventions"]:
+            "slurm_job_id", "job_text", "scenario_text"]:
     assert key in a, "root attribute %s missing" % key
-assert a["schema"] == 1 and a["status"] == "complete" and isinstance(a["status"], str)
+# no Conventions attribute: the file follows no convention it could name in full
+assert "Conventions" not in a
+assert a["schema"] == 2 and a["status"] == "complete" and isinstance(a["status"], str)
 assert "[sweep]" in a["job_text"] and "valuation_usd" in a["scenario_text"]
 n = int(a["samples"])
 assert f["sample"].shape == (n,) and f["sample"].dtype == np.uint64

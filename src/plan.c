@@ -1,0 +1,157 @@
+/* src/plan.c: rows, cells, evaluations and chunks of a job, in one place. */
+#include "plan.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int es_plan_init(es_plan *p, const es_job *job, char *err, size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    p->job = job;
+    p->model = job->model;
+    p->design = job->design;
+    p->d = job->n_unc;
+    p->n_out = job->model->n_outputs;
+    p->nvars = p->d + p->n_out;
+    p->evals = job->design->evals(p->d);
+    for (size_t k = 0; k < p->d; k++)
+        p->levels[k] = job->levels[job->unc[k]];
+    p->points = job->samples;
+    p->nscan = job->n_scan;
+    p->cells = 1;
+    for (size_t s = 0; s < job->n_scan; s++) {
+        p->scan_n[s] = job->scan[s].n;
+        if (p->scan_n[s] == 0 || p->cells > UINT64_MAX / p->scan_n[s]) {
+            snprintf(err, errlen, "the scan has too many cells");
+            return -1;
+        }
+        p->cells *= p->scan_n[s];
+    }
+    if (p->points == 0) {
+        snprintf(err, errlen, "no design points");
+        return -1;
+    }
+    /* rows and evaluations stay below 2^63 so that every index fits everywhere */
+    const uint64_t lim = (uint64_t)1 << 62;
+    if (p->points > lim / p->cells || p->points * p->cells > lim / p->evals) {
+        snprintf(err, errlen,
+                 "%llu points x %llu cells x %zu evaluations is more than 2^62 evaluations",
+                 (unsigned long long)p->points, (unsigned long long)p->cells, p->evals);
+        return -1;
+    }
+    p->rows = p->points * p->cells;
+    p->evaluations = p->rows * p->evals;
+    uint64_t chunk = job->chunk;
+    if (chunk == 0) chunk = p->evals >= ES_PLAN_CHUNK_EVALS ? 1 : ES_PLAN_CHUNK_EVALS / p->evals;
+    /* buffers follow the chunk actually used, never more than the rows */
+    if (chunk > p->rows) chunk = p->rows;
+    p->chunk = chunk;
+    p->nchunks = (p->rows + chunk - 1) / chunk;
+    p->chunk_lo = 0;
+    p->chunk_hi = p->nchunks;
+    p->part = 0;
+    p->parts = 1;
+    /* a grid's first points are a corner of it, not a sample: use all */
+    if (job->design == es_design_find("grid") || job->sens_samples >= p->points)
+        p->sens_points = p->points;
+    else
+        p->sens_points = job->sens_samples;
+    return 0;
+}
+
+int es_plan_set_part(es_plan *p, uint32_t k, uint32_t n, char *err, size_t errlen)
+{
+    if (n == 0 || k >= n) {
+        snprintf(err, errlen, "part %u/%u: expected K/P with 0 <= K < P", k, n);
+        return -1;
+    }
+    if (n > p->nchunks) {
+        snprintf(err, errlen, "%u parts but only %llu chunks; expected at most %llu parts", n,
+                 (unsigned long long)p->nchunks, (unsigned long long)p->nchunks);
+        return -1;
+    }
+    /* part k holds chunks [k*C/n, (k+1)*C/n): contiguous, disjoint, complete */
+    p->chunk_lo = (uint64_t)((unsigned __int128)p->nchunks * k / n);
+    p->chunk_hi = (uint64_t)((unsigned __int128)p->nchunks * (k + 1) / n);
+    p->part = k;
+    p->parts = n;
+    return 0;
+}
+
+uint64_t es_plan_chunk_first(const es_plan *p, uint64_t c)
+{
+    return c * p->chunk;
+}
+
+size_t es_plan_chunk_len(const es_plan *p, uint64_t c)
+{
+    uint64_t first = c * p->chunk;
+    return (size_t)(p->rows - first < p->chunk ? p->rows - first : p->chunk);
+}
+
+const char *es_plan_var_name(const es_plan *p, size_t v)
+{
+    return v < p->d ? p->model->inputs[p->job->unc[v]].name : p->model->outputs[v - p->d].name;
+}
+
+const char *es_plan_var_unit(const es_plan *p, size_t v)
+{
+    return v < p->d ? p->model->inputs[p->job->unc[v]].unit : p->model->outputs[v - p->d].unit;
+}
+
+const char *es_plan_var_long_name(const es_plan *p, size_t v)
+{
+    return v < p->d ? p->model->inputs[p->job->unc[v]].long_name
+                    : p->model->outputs[v - p->d].long_name;
+}
+
+int es_plan_var_is_output(const es_plan *p, size_t v)
+{
+    return v >= p->d;
+}
+
+int es_plan_var_of(const es_plan *p, es_varref r)
+{
+    if (r.is_output) return (int)p->d + r.index;
+    for (size_t k = 0; k < p->d; k++)
+        if (p->job->unc[k] == r.index) return (int)k;
+    return -1;
+}
+
+void es_plan_cell_values(const es_plan *p, uint64_t cell, double *vals)
+{
+    /* row-major: the last scanned input varies fastest */
+    for (size_t s = p->nscan; s-- > 0;) {
+        vals[s] = p->job->scan[s].values[cell % p->scan_n[s]];
+        cell /= p->scan_n[s];
+    }
+}
+
+void es_plan_design_cfg(const es_plan *p, size_t max_n, es_design_corr *corr, es_design_cfg *cfg)
+{
+    const es_job *job = p->job;
+    memset(cfg, 0, sizeof *cfg);
+    cfg->seed = job->seed;
+    cfg->dim = p->d;
+    cfg->points = p->points;
+    cfg->max_n = max_n;
+    cfg->levels = p->levels;
+    cfg->base = job->base;
+    cfg->scramble = job->scramble;
+    cfg->ncorr = job->n_corr;
+    if (job->n_corr) es_job_design_corr(job, corr);
+    cfg->corr = corr;
+}
+
+uint64_t es_plan_output_bytes(const es_plan *p)
+{
+    const es_job *job = p->job;
+    uint64_t cols = 0;
+    if (job->store == ES_STORE_ALL)
+        cols = 1 + p->d + p->n_out + (p->nscan ? 1 : 0);
+    else if (job->store == ES_STORE_OUTPUTS)
+        cols = 1 + p->n_out + (p->nscan ? 1 : 0);
+    /* rows, the per-chunk done mask and checksum, and the statistics state
+     * (sketches of a few tens of kB per variable and cell) */
+    return cols * p->rows * 8 + p->nchunks * 9 + p->cells * p->nvars * 40000 + 65536;
+}

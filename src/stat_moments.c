@@ -1,0 +1,289 @@
+/* src/stat_moments.c: count, non-finite counts, mean with its 95% interval,
+ * standard deviation, standard error, minimum and maximum of every variable.
+ *
+ * Within a segment, sums of x - K and (x - K)^2 run in double in row order,
+ * K being the variable's value at design point 0 of the cell (known to every
+ * rank before the run, so the shift is the same in every chunk and keeps the
+ * variance accurate when the mean is large against the spread).  The
+ * segment sums go into exact accumulators (xsum.h): merging is order-free.
+ * At the end, with S1 = sum (x-K), S2 = sum (x-K)^2 over n finite values:
+ *   mean = K + S1/n,  var = (S2 - S1^2/n) / (n - 1),  stderr = sqrt(var/n),
+ *   mean interval = mean -+ t(0.975, n-1) stderr  (Student's t).
+ * NaN and infinite values are counted apart and enter no moment. */
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+#include "xsum.h"
+
+typedef struct {
+    uint64_t n, nan, pinf, ninf;
+    double min, max;
+    es_xsum s1, s2;
+} es_mom;
+
+typedef struct {
+    size_t count; /* cells * nvars */
+    double *anchor;
+    es_mom *m;
+} es_moments;
+
+static void es_mom_init(es_mom *m)
+{
+    memset(m, 0, sizeof *m);
+    m->min = INFINITY;
+    m->max = -INFINITY;
+    es_xsum_init(&m->s1);
+    es_xsum_init(&m->s2);
+}
+
+static void es_moments_reset(void *s, const es_plan *p)
+{
+    (void)p;
+    es_moments *st = s;
+    for (size_t i = 0; i < st->count; i++)
+        es_mom_init(&st->m[i]);
+}
+
+static void es_moments_destroy(void *s)
+{
+    es_moments *st = s;
+    if (!st) return;
+    free(st->anchor);
+    free(st->m);
+    free(st);
+}
+
+static void *es_moments_create(const es_plan *p, const es_stat_ctx *ctx)
+{
+    es_moments *st = calloc(1, sizeof *st);
+    if (!st) return NULL;
+    st->count = (size_t)p->cells * p->nvars;
+    st->anchor = malloc(st->count * sizeof *st->anchor);
+    st->m = malloc(st->count * sizeof *st->m);
+    if (!st->anchor || !st->m) {
+        es_moments_destroy(st);
+        return NULL;
+    }
+    for (size_t i = 0; i < st->count; i++) {
+        double k = ctx && ctx->anchor ? ctx->anchor[i] : 0;
+        st->anchor[i] = isfinite(k) ? k : 0;
+    }
+    es_moments_reset(st, p);
+    return st;
+}
+
+static int es_moments_add(void *s, const es_plan *p, const es_seg *seg)
+{
+    es_moments *st = s;
+    for (size_t v = 0; v < p->nvars; v++) {
+        es_mom *m = &st->m[seg->cell * p->nvars + v];
+        const double K = st->anchor[seg->cell * p->nvars + v];
+        const double *x = seg->v[v];
+        double sum = 0, sum2 = 0, lo = m->min, hi = m->max;
+        uint64_t n = 0;
+        for (size_t k = 0; k < seg->n; k++) {
+            double xv = x[k];
+            if (!isfinite(xv)) {
+                if (isnan(xv))
+                    m->nan++;
+                else if (xv > 0)
+                    m->pinf++;
+                else
+                    m->ninf++;
+                continue;
+            }
+            double dv = xv - K;
+            sum += dv;
+            sum2 += dv * dv;
+            lo = xv < lo ? xv : lo;
+            hi = xv > hi ? xv : hi;
+            n++;
+        }
+        m->n += n;
+        m->min = lo;
+        m->max = hi;
+        es_xsum_add(&m->s1, sum);
+        es_xsum_add(&m->s2, sum2);
+    }
+    return 0;
+}
+
+static size_t es_moments_pack_size(const void *s, const es_plan *p)
+{
+    (void)p;
+    const es_moments *st = s;
+    size_t n = 8;
+    for (size_t i = 0; i < st->count; i++)
+        n += 48 + es_xsum_pack_size(&st->m[i].s1) + es_xsum_pack_size(&st->m[i].s2);
+    return n;
+}
+
+static uint64_t es_f64_bits(double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    return b;
+}
+
+static double es_bits_f64(uint64_t b)
+{
+    double x;
+    memcpy(&x, &b, sizeof x);
+    return x;
+}
+
+static void es_moments_pack(const void *s, const es_plan *p, unsigned char *buf)
+{
+    (void)p;
+    const es_moments *st = s;
+    es_put_u64(buf, st->count);
+    buf += 8;
+    for (size_t i = 0; i < st->count; i++) {
+        const es_mom *m = &st->m[i];
+        es_put_u64(buf, m->n);
+        es_put_u64(buf + 8, m->nan);
+        es_put_u64(buf + 16, m->pinf);
+        es_put_u64(buf + 24, m->ninf);
+        es_put_u64(buf + 32, es_f64_bits(m->min));
+        es_put_u64(buf + 40, es_f64_bits(m->max));
+        buf += 48;
+        buf += es_xsum_pack(&m->s1, buf);
+        buf += es_xsum_pack(&m->s2, buf);
+    }
+}
+
+static int es_moments_merge_packed(void *s, const es_plan *p, const unsigned char *buf, size_t len)
+{
+    (void)p;
+    es_moments *st = s;
+    if (len < 8 || es_get_u64(buf) != st->count) return -1;
+    buf += 8;
+    len -= 8;
+    for (size_t i = 0; i < st->count; i++) {
+        if (len < 48) return -1;
+        es_mom *m = &st->m[i];
+        m->n += es_get_u64(buf);
+        m->nan += es_get_u64(buf + 8);
+        m->pinf += es_get_u64(buf + 16);
+        m->ninf += es_get_u64(buf + 24);
+        double lo = es_bits_f64(es_get_u64(buf + 32)), hi = es_bits_f64(es_get_u64(buf + 40));
+        if (lo < m->min) m->min = lo;
+        if (hi > m->max) m->max = hi;
+        buf += 48;
+        len -= 48;
+        es_xsum t;
+        size_t k = es_xsum_unpack(&t, buf, len);
+        if (!k) return -1;
+        es_xsum_merge(&m->s1, &t);
+        buf += k;
+        len -= k;
+        k = es_xsum_unpack(&t, buf, len);
+        if (!k) return -1;
+        es_xsum_merge(&m->s2, &t);
+        buf += k;
+        len -= k;
+    }
+    return len == 0 ? 0 : -1;
+}
+
+/* The statistics of es_moments_names, in that order. */
+enum { M_COUNT, M_NAN, M_INF, M_MEAN, M_MEAN_LO, M_MEAN_HI, M_STD, M_STDERR, M_MIN, M_MAX, M_N };
+static const char *const es_moments_names[M_N] = {
+    "count", "nan_count", "inf_count", "mean", "mean_lo", "mean_hi", "std", "stderr", "min", "max"};
+
+static void es_mom_values(const es_mom *m, double K, double *out)
+{
+    for (int i = 0; i < M_N; i++)
+        out[i] = NAN;
+    out[M_COUNT] = (double)m->n;
+    out[M_NAN] = (double)m->nan;
+    out[M_INF] = (double)(m->pinf + m->ninf);
+    if (m->n == 0) return;
+    double n = (double)m->n, s1h, s1l, s2h, s2l;
+    es_xsum_round2(&m->s1, &s1h, &s1l);
+    es_xsum_round2(&m->s2, &s2h, &s2l);
+    double d = s1h / n + s1l / n; /* mean - K */
+    out[M_MEAN] = K + d;
+    out[M_MIN] = m->min;
+    out[M_MAX] = m->max;
+    /* the mean lies in [min, max]; rounding must not put it outside */
+    if (out[M_MEAN] < m->min) out[M_MEAN] = m->min;
+    if (out[M_MEAN] > m->max) out[M_MEAN] = m->max;
+    if (m->n < 2) return;
+    /* S2 - S1^2/n with S1^2/n = S1 d, the product's rounding error kept */
+    double pr = s1h * d, pe = fma(s1h, d, -pr);
+    double ss = (s2h - pr) + (s2l - pe - s1l * d);
+    double var = ss > 0 ? ss / (n - 1) : 0;
+    if (m->min == m->max) var = 0;
+    out[M_STD] = sqrt(var);
+    out[M_STDERR] = sqrt(var / n);
+    double t = gsl_cdf_tdist_Pinv(0.975, n - 1);
+    out[M_MEAN_LO] = out[M_MEAN] - t * out[M_STDERR];
+    out[M_MEAN_HI] = out[M_MEAN] + t * out[M_STDERR];
+}
+
+static int es_moments_emit(const void *s, const es_plan *p, es_results *r)
+{
+    const es_moments *st = s;
+    const char **names = malloc(p->nvars * sizeof *names);
+    if (!names) return -1;
+    for (size_t v = 0; v < p->nvars; v++)
+        names[v] = es_plan_var_name(p, v);
+    es_res_array *cv = es_results_coord_str(r, "/summary/variable", p->nvars, names);
+    free(names);
+    es_res_array *cs = es_results_coord_str(r, "/summary/statistic", M_N, es_moments_names);
+    uint64_t nv = p->nvars, inner[2] = {p->nvars, M_N};
+    es_res_array *units = es_results_add(r, "/summary/units", ES_RES_STR, 1, &nv);
+    es_res_array *kind = es_results_add(r, "/summary/kind", ES_RES_STR, 1, &nv);
+    es_res_array *a = es_stats_array(r, p, "/summary/moments", ES_RES_F64, 2, inner);
+    if (!cv || !cs || !units || !kind || !a) return -1;
+    es_res_dim(units, 0, "/summary/variable");
+    es_res_dim(kind, 0, "/summary/variable");
+    es_res_dim(a, (int)p->nscan, "/summary/variable");
+    es_res_dim(a, (int)p->nscan + 1, "/summary/statistic");
+    es_res_attr_str(a, "long_name", "moments of every uncertain input and output");
+    es_res_attr_str(a, "units", "see /summary/units");
+    for (size_t v = 0; v < p->nvars; v++) {
+        es_res_set_str(units, v, es_plan_var_unit(p, v));
+        es_res_set_str(kind, v, es_plan_var_is_output(p, v) ? "output" : "input");
+    }
+    double *out = a->data;
+    for (uint64_t c = 0; c < p->cells; c++)
+        for (size_t v = 0; v < p->nvars; v++) {
+            size_t i = (size_t)c * p->nvars + v;
+            es_mom_values(&st->m[i], st->anchor[i], out + i * M_N);
+        }
+    /* without a scan, also as attributes of /summary/<name> (schema 1 readers) */
+    if (p->nscan == 0)
+        for (size_t v = 0; v < p->nvars; v++) {
+            char path[ES_RES_PATHMAX];
+            snprintf(path, sizeof path, "/summary/%s", es_plan_var_name(p, v));
+            es_res_array *g = es_results_find_mut(r, path);
+            if (!g) g = es_results_add(r, path, ES_RES_GROUP, 0, NULL);
+            if (!g) return -1;
+            for (int k = 0; k < M_N; k++)
+                es_res_attr_f64(g, es_moments_names[k], out[v * M_N + k]);
+            es_res_attr_str(g, "units", es_plan_var_unit(p, v));
+            es_res_attr_str(g, "long_name", es_plan_var_long_name(p, v));
+            es_res_attr_str(g, "kind", es_plan_var_is_output(p, v) ? "output" : "input");
+        }
+    return r->oom ? -1 : 0;
+}
+
+const es_stat_type es_stat_moments = {
+    .name = "moments",
+    .pass = 1,
+    .wanted = NULL,
+    .create = es_moments_create,
+    .destroy = es_moments_destroy,
+    .reset = es_moments_reset,
+    .add = es_moments_add,
+    .pack_size = es_moments_pack_size,
+    .pack = es_moments_pack,
+    .merge_packed = es_moments_merge_packed,
+    .emit = es_moments_emit,
+};
