@@ -74,21 +74,10 @@ static gsl_matrix *es_copula_factor(size_t dim, size_t ncorr, const es_design_co
         gsl_matrix_set(L, i, j, r);
         gsl_matrix_set(L, j, i, r);
     }
-    /* Cholesky in place, lower factor */
-    int rc = 0;
-    for (size_t j = 0; j < n && !rc; j++) {
-        double sum = gsl_matrix_get(L, j, j);
-        for (size_t k = 0; k < j; k++)
-            sum -= gsl_matrix_get(L, j, k) * gsl_matrix_get(L, j, k);
-        if (!(sum > 0)) rc = GSL_EDOM;
-        gsl_matrix_set(L, j, j, sqrt(sum));
-        for (size_t i = j + 1; i < n && !rc; i++) {
-            double t = gsl_matrix_get(L, i, j);
-            for (size_t k = 0; k < j; k++)
-                t -= gsl_matrix_get(L, i, k) * gsl_matrix_get(L, j, k);
-            gsl_matrix_set(L, i, j, t / gsl_matrix_get(L, j, j));
-        }
-    }
+    /* GSL's error handler is off in the program; in tests it may not be */
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    int rc = gsl_linalg_cholesky_decomp1(L);
+    gsl_set_error_handler(old);
     /* a factor with a tiny pivot makes z' = L z numerically meaningless */
     for (size_t i = 0; rc == 0 && i < n; i++)
         if (!(gsl_matrix_get(L, i, i) > 1e-6)) rc = GSL_EDOM;
@@ -96,7 +85,7 @@ static gsl_matrix *es_copula_factor(size_t dim, size_t ncorr, const es_design_co
         gsl_matrix_free(L);
         return NULL;
     }
-    for (size_t i = 0; i < n; i++) /* clear the upper triangle */
+    for (size_t i = 0; i < n; i++) /* decomp1 leaves L^T above the diagonal */
         for (size_t j = i + 1; j < n; j++)
             gsl_matrix_set(L, i, j, 0);
     return L;
