@@ -1,38 +1,144 @@
-/* src/cli.c: the command line (DESIGN.md, "Command line") and `check`. */
+/* src/cli.c: the command line (docs/design.md, "Command line") and `check`.
+ *
+ * Options are parsed with glibc's getopt_long (so --samples=1e6, -oOUT.h5 and
+ * -- work); every command has its own --help.  Nothing here starts MPI: main
+ * does, for `run` only, after the command line is known to be good. */
 #include "cli.h"
 
+#include <errno.h>
+#include <getopt.h>
+#include <gsl/gsl_version.h>
+#include <hdf5.h>
 #include <math.h>
+#include <mpi.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "job.h"
+#include "pipe.h"
 #include "plan.h"
 
-void es_cli_usage(FILE *f)
+#ifndef ECONSWEEP_COMMIT
+#define ECONSWEEP_COMMIT "unknown"
+#endif
+
+static const char *const es_cmd_names[] = {"",      "help",   "--version", "run",
+                                           "check", "report", "merge"};
+
+const char *es_cli_cmd_name(es_cmd cmd)
 {
-    fputs("usage:\n"
-          "  mpirun -n P econsweep run JOB.ini [-o OUT.h5] [--samples N] [--seed S]\n"
-          "                                    [--store all|outputs|summary] [--force]\n"
-          "  econsweep check JOB.ini     validate the job; print the resolved plan\n"
-          "  econsweep --help | --version\n"
-          "\n"
-          "run options:\n"
-          "  -o, --output OUT.h5   write here instead of the job's [sweep] output\n"
-          "  --samples N           sample count (whole number, 1e6 accepted)\n"
-          "  --seed S              seed of the random streams (0 .. 2^64-1)\n"
-          "  --store MODE          all: inputs and outputs per sample; outputs: outputs only;\n"
-          "                        summary: no per-sample rows (for 1e9 samples and beyond)\n"
-          "  --force               replace an existing output file\n"
-          "\n"
-          "Rank 0 prints progress to stderr every 10 s and one closing line with samples/s\n"
-          "and a checksum that does not depend on the number of ranks.\n"
-          "\n"
-          "exit codes: 0 done; 1 usage (or output exists without --force); 2 bad job or\n"
-          "scenario; 3 I/O or MPI failure; 4 interrupted by a signal, file closed with\n"
-          "status \"partial\"; 5 a verification check failed.\n"
-          "\n"
-          "Not in this version: design lhs|sobol|grid|saltelli, --resume, --part, report, merge.\n",
-          f);
+    return es_cmd_names[cmd];
+}
+
+static const char es_usage_overview[] =
+    "usage:\n"
+    "  mpiexec -n P econsweep run JOB.ini [options]   run a study (see econsweep run --help)\n"
+    "  econsweep check JOB.ini [options]             validate a job; show the plan\n"
+    "  econsweep report OUT.h5 [options]             summarise a result file\n"
+    "  econsweep merge OUT.h5 PART.h5...             join the parts of a job array\n"
+    "  econsweep --help | --version\n"
+    "\n"
+    "exit codes: 0 done; 1 usage (or the output exists); 2 bad job, scenario or file to\n"
+    "resume; 3 I/O or MPI failure; 4 interrupted by a signal, file closed with status\n"
+    "\"partial\" and resumable; 5 a verification check failed.\n";
+
+static const char es_usage_run[] =
+    "usage: mpiexec -n P econsweep run JOB.ini [options]\n"
+    "\n"
+    "Runs the job on every rank; rank 0 hands out chunks of samples and all ranks write\n"
+    "one HDF5 file.  Results are bit-identical for any number of ranks.\n"
+    "\n"
+    "  -o, --output=OUT.h5       write here instead of the job's [sweep] output\n"
+    "      --samples=N           design points (whole number, 1e6 accepted)\n"
+    "      --seed=S              seed of the random streams (0 .. 2^64-1)\n"
+    "      --store=MODE          all: inputs and outputs per sample; outputs: outputs only;\n"
+    "                            summary: no per-sample rows (for 1e9 samples and beyond)\n"
+    "      --force               replace an existing output (a new file is renamed over it\n"
+    "                            only when the run ends; a failed run leaves the old one)\n"
+    "      --resume              continue an interrupted file of the same job\n"
+    "      --part=K/P            run the K-th of P parts (K from 0); join with merge\n"
+    "      --checkpoint-every=S  flush the done state at least every S seconds (60)\n"
+    "  -h, --help                this text\n"
+    "\n"
+    "Stop a run cleanly with SIGUSR1 (through mpiexec or Slurm's --signal): the ranks drop\n"
+    "the chunk in progress, write what is done, close the file with status \"partial\" and\n"
+    "exit 4; continue with --resume.  Rank 0 prints progress every 10 s\n"
+    "(ECONSWEEP_PROGRESS_SECONDS) and one closing line with samples/s and a checksum that\n"
+    "does not depend on the number of ranks.\n";
+
+static const char es_usage_check[] =
+    "usage: econsweep check JOB.ini [options]\n"
+    "\n"
+    "Validates the job and its scenario and prints the plan a run would follow: inputs\n"
+    "with their distributions, the design, evaluations, chunks, the output file and its\n"
+    "size, which outputs can vary, and an estimate of the run time on this machine.\n"
+    "Takes the same overrides as run, so the plan shown is the run's.  Writes nothing.\n"
+    "\n"
+    "  -o, --output=OUT.h5   --samples=N   --seed=S   --store=MODE   --part=K/P\n"
+    "      --base            also evaluate the model once at the scenario values\n"
+    "  -h, --help            this text\n";
+
+static const char es_usage_report[] =
+    "usage: econsweep report OUT.h5 [--format=text|csv|json] [--plots=DIR]\n"
+    "\n"
+    "Summarises a result file (complete, partial, a part or a merged file) with serial\n"
+    "HDF5; no MPI launch is needed.\n";
+
+static const char es_usage_merge[] =
+    "usage: econsweep merge OUT.h5 PART.h5... [--force]\n"
+    "\n"
+    "Joins the parts of a job array (run --part K/P) into one file equal to the run of the\n"
+    "whole job: rows, statistics merged from the parts' states, events, sensitivity and\n"
+    "checksum.  The parts must be of one job, disjoint and complete.\n";
+
+void es_cli_usage(FILE *f, es_cmd cmd)
+{
+    switch (cmd) {
+    case ES_CMD_RUN:
+        fputs(es_usage_run, f);
+        break;
+    case ES_CMD_CHECK:
+        fputs(es_usage_check, f);
+        break;
+    case ES_CMD_REPORT:
+        fputs(es_usage_report, f);
+        break;
+    case ES_CMD_MERGE:
+        fputs(es_usage_merge, f);
+        break;
+    default:
+        fputs(es_usage_overview, f);
+    }
+}
+
+void es_cli_version(FILE *f)
+{
+    char mpi[MPI_MAX_LIBRARY_VERSION_STRING] = "";
+    int len = 0;
+    MPI_Get_library_version(mpi, &len); /* allowed before MPI_Init */
+    char *nl = strchr(mpi, '\n');
+    if (nl) *nl = '\0';
+    char *comma = strchr(mpi, ',');
+    if (comma) *comma = '\0';
+    unsigned maj = 0, min = 0, rel = 0;
+    H5get_libversion(&maj, &min, &rel);
+    fprintf(f, "econsweep %s (commit %s)\n", ECONSWEEP_VERSION, ECONSWEEP_COMMIT);
+    fprintf(f, "  MPI:  %s\n", mpi);
+    fprintf(f, "  HDF5: %u.%u.%u (parallel)\n", maj, min, rel);
+    fprintf(f, "  GSL:  %s\n", gsl_version);
+}
+
+int es_launcher_rank(void)
+{
+    const char *vars[] = {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v) return atoi(v);
+    }
+    return 0;
 }
 
 static int es_usage_err(char *err, size_t errlen, const char *fmt, const char *a)
@@ -41,76 +147,225 @@ static int es_usage_err(char *err, size_t errlen, const char *fmt, const char *a
     return ES_EXIT_USAGE;
 }
 
+enum {
+    OPT_SAMPLES = 256,
+    OPT_SEED,
+    OPT_STORE,
+    OPT_FORCE,
+    OPT_RESUME,
+    OPT_PART,
+    OPT_CKPT,
+    OPT_BASE,
+    OPT_FORMAT,
+    OPT_PLOTS
+};
+
+/* "K/P" with 0 <= K < P */
+static int es_parse_part(const char *s, uint32_t *k, uint32_t *p)
+{
+    char *end;
+    errno = 0;
+    unsigned long a = strtoul(s, &end, 10);
+    if (end == s || *end != '/' || errno) return -1;
+    const char *t = end + 1;
+    unsigned long b = strtoul(t, &end, 10);
+    if (end == t || *end || errno || b == 0 || a >= b || b > 1000000) return -1;
+    *k = (uint32_t)a;
+    *p = (uint32_t)b;
+    return 0;
+}
+
+/* The run-time options shared by run and check. */
+static int es_parse_run_opt(int c, const char *arg, es_cli *cli, char *err, size_t errlen)
+{
+    es_run_opts *o = &cli->run;
+    switch (c) {
+    case 'o':
+        if (!*arg) return es_usage_err(err, errlen, "%s", "-o needs a file name");
+        o->output = arg;
+        return 0;
+    case OPT_SAMPLES:
+        if (es_parse_count(arg, 1, (uint64_t)1 << 53, &o->samples))
+            return es_usage_err(err, errlen,
+                                "--samples '%s': expected a whole number from 1 to 2^53", arg);
+        o->has_samples = 1;
+        return 0;
+    case OPT_SEED:
+        if (es_parse_count(arg, 0, UINT64_MAX, &o->seed))
+            return es_usage_err(err, errlen,
+                                "--seed '%s': expected a whole number from 0 to 2^64-1", arg);
+        o->has_seed = 1;
+        return 0;
+    case OPT_STORE:
+        o->store = es_store_find(arg);
+        if (o->store < 0)
+            return es_usage_err(err, errlen, "--store '%s': expected all, outputs or summary", arg);
+        return 0;
+    case OPT_PART:
+        if (es_parse_part(arg, &o->part, &o->parts))
+            return es_usage_err(err, errlen,
+                                "--part '%s': expected K/P with 0 <= K < P (for example 0/4)", arg);
+        o->has_part = 1;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
 int es_cli_parse(int argc, char **argv, es_cli *cli, char *err, size_t errlen)
 {
     memset(cli, 0, sizeof *cli);
     cli->run.store = -1;
+    cli->run.argc = argc;
+    cli->run.argv = argv;
+    cli->format = "text";
     if (argc < 2) return es_usage_err(err, errlen, "%s", "no command given");
     const char *c = argv[1];
     if (!strcmp(c, "--help") || !strcmp(c, "-h") || !strcmp(c, "help")) {
         cli->cmd = ES_CMD_HELP;
+        if (argc > 2) {
+            for (int k = ES_CMD_RUN; k <= ES_CMD_MERGE; k++)
+                if (!strcmp(argv[2], es_cmd_names[k])) cli->cmd = (es_cmd)k;
+            cli->help = cli->cmd != ES_CMD_HELP;
+        }
         return 0;
     }
     if (!strcmp(c, "--version") || !strcmp(c, "-V")) {
         cli->cmd = ES_CMD_VERSION;
         return 0;
     }
-    if (!strcmp(c, "check")) {
-        cli->cmd = ES_CMD_CHECK;
-        if (argc != 3 || argv[2][0] == '-')
-            return es_usage_err(err, errlen, "%s",
-                                "check takes one job file: econsweep check JOB.ini");
-        cli->path = argv[2];
-        return 0;
-    }
-    if (!strcmp(c, "report") || !strcmp(c, "merge"))
-        return es_usage_err(err, errlen, "'%s' is not available in this version of econsweep", c);
-    if (strcmp(c, "run") != 0)
-        return es_usage_err(err, errlen, "unknown command '%s'; expected run or check", c);
-    cli->cmd = ES_CMD_RUN;
-    es_run_opts *o = &cli->run;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--force")) {
-            o->force = 1;
-        } else if (!strcmp(a, "--resume") || !strcmp(a, "--part")) {
-            return es_usage_err(err, errlen, "%s is not available in this version of econsweep", a);
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--samples") ||
-                   !strcmp(a, "--seed") || !strcmp(a, "--store")) {
-            if (!val) return es_usage_err(err, errlen, "%s needs a value", a);
-            i++;
-            if (a[1] == 'o' || !strcmp(a, "--output")) {
-                if (!*val) return es_usage_err(err, errlen, "%s needs a file name", a);
-                o->output = val;
-            } else if (!strcmp(a, "--samples")) {
-                if (es_parse_count(val, 1, (uint64_t)1 << 53, &o->samples))
-                    return es_usage_err(
-                        err, errlen, "--samples '%s': expected a whole number from 1 to 2^53", val);
-                o->has_samples = 1;
-            } else if (!strcmp(a, "--seed")) {
-                if (es_parse_count(val, 0, UINT64_MAX, &o->seed))
-                    return es_usage_err(
-                        err, errlen, "--seed '%s': expected a whole number from 0 to 2^64-1", val);
-                o->has_seed = 1;
-            } else {
-                o->store = es_store_find(val);
-                if (o->store < 0)
-                    return es_usage_err(err, errlen,
-                                        "--store '%s': expected all, outputs or summary", val);
-            }
-        } else if (a[0] == '-') {
-            return es_usage_err(err, errlen, "unknown option '%s' (see econsweep --help)", a);
-        } else if (o->job_path) {
-            return es_usage_err(err, errlen, "one job file only; '%s' is a second one", a);
-        } else {
-            o->job_path = a;
+    for (int k = ES_CMD_RUN; k <= ES_CMD_MERGE; k++)
+        if (!strcmp(c, es_cmd_names[k])) cli->cmd = (es_cmd)k;
+    if (cli->cmd == ES_CMD_NONE)
+        return es_usage_err(err, errlen,
+                            "unknown command '%s'; expected run, check, report or merge", c);
+
+    static const struct option run_opts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"samples", required_argument, NULL, OPT_SAMPLES},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"store", required_argument, NULL, OPT_STORE},
+        {"force", no_argument, NULL, OPT_FORCE},
+        {"resume", no_argument, NULL, OPT_RESUME},
+        {"part", required_argument, NULL, OPT_PART},
+        {"checkpoint-every", required_argument, NULL, OPT_CKPT},
+        {"base", no_argument, NULL, OPT_BASE},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"plots", required_argument, NULL, OPT_PLOTS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    /* which long options each command takes */
+    static const char *const allowed[] = {
+        [ES_CMD_RUN] = " output samples seed store force resume part checkpoint-every help ",
+        [ES_CMD_CHECK] = " output samples seed store part base help ",
+        [ES_CMD_REPORT] = " format plots help ",
+        [ES_CMD_MERGE] = " force help ",
+    };
+    /* ':' first: a missing value is reported as ':'; no '+': GNU order, so that
+     * options may follow the operands (run JOB.ini --samples 5) */
+    const char *shortopts = cli->cmd == ES_CMD_RUN || cli->cmd == ES_CMD_CHECK ? ":o:h" : ":h";
+    opterr = 0;
+    optind = 1;
+    int sub_argc = argc - 1;
+    char **sub_argv = argv + 1;
+    int ch, li;
+    while ((ch = getopt_long(sub_argc, sub_argv, shortopts, run_opts, &li)) != -1) {
+        const char *name = NULL;
+        if (ch == '?' || ch == ':') {
+            const char *bad = sub_argv[optind - 1];
+            if (ch == ':') return es_usage_err(err, errlen, "option '%s' needs a value", bad);
+            return es_usage_err(err, errlen, "unknown option '%s'", bad);
+        }
+        for (int i = 0; run_opts[i].name; i++)
+            if (run_opts[i].val == ch) name = run_opts[i].name;
+        if (ch == 'h') {
+            cli->help = 1;
+            return 0;
+        }
+        char pad[48];
+        snprintf(pad, sizeof pad, " %s ", name ? name : "");
+        if (!name || !strstr(allowed[cli->cmd], pad)) {
+            char what[96];
+            snprintf(what, sizeof what, "%s does not take --%s", es_cmd_names[cli->cmd],
+                     name ? name : "?");
+            return es_usage_err(err, errlen, "%s", what);
+        }
+        switch (ch) {
+        case OPT_FORCE:
+            cli->run.force = cli->force = 1;
+            break;
+        case OPT_RESUME:
+            cli->run.resume = 1;
+            break;
+        case OPT_CKPT: {
+            char *end;
+            double v = strtod(optarg, &end);
+            if (end == optarg || *end || !(v >= 1 && v <= 1e7))
+                return es_usage_err(
+                    err, errlen, "--checkpoint-every '%s': expected seconds from 1 to 1e7", optarg);
+            cli->run.checkpoint_every = v;
+            break;
+        }
+        case OPT_BASE:
+            cli->base = 1;
+            break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "text") && strcmp(optarg, "csv") && strcmp(optarg, "json"))
+                return es_usage_err(err, errlen, "--format '%s': expected text, csv or json",
+                                    optarg);
+            cli->format = optarg;
+            break;
+        case OPT_PLOTS:
+            cli->plots = optarg;
+            break;
+        default: {
+            int rc = es_parse_run_opt(ch, optarg, cli, err, errlen);
+            if (rc) return rc < 0 ? es_usage_err(err, errlen, "%s", "bad option") : rc;
+        }
         }
     }
-    if (!o->job_path)
-        return es_usage_err(err, errlen, "%s", "run needs a job file: econsweep run JOB.ini");
+    /* the operands */
+    int nops = sub_argc - optind;
+    char **ops = sub_argv + optind;
+    switch (cli->cmd) {
+    case ES_CMD_RUN:
+    case ES_CMD_CHECK:
+        if (nops != 1)
+            return es_usage_err(err, errlen,
+                                nops ? "%s takes one job file; got more than one"
+                                     : "%s needs a job file: econsweep %s JOB.ini",
+                                es_cmd_names[cli->cmd]);
+        cli->run.job_path = ops[0];
+        if (cli->run.resume && cli->run.force)
+            return es_usage_err(err, errlen, "%s",
+                                "--resume and --force exclude each other (resume continues the "
+                                "file, force replaces it)");
+        break;
+    case ES_CMD_REPORT:
+        if (nops != 1)
+            return es_usage_err(err, errlen, "%s",
+                                "report takes one file: econsweep report OUT.h5");
+        cli->path = ops[0];
+        break;
+    case ES_CMD_MERGE:
+        if (nops < 2)
+            return es_usage_err(err, errlen, "%s",
+                                "merge needs an output and at least one part: econsweep merge "
+                                "OUT.h5 PART.h5...");
+        if (nops - 1 > ES_CLI_MAXPARTS)
+            return es_usage_err(err, errlen, "%s", "too many parts (at most 4096)");
+        cli->merge_out = ops[0];
+        cli->nparts = nops - 1;
+        for (int i = 1; i < nops; i++)
+            cli->parts[i - 1] = ops[i];
+        break;
+    default:
+        break;
+    }
     return 0;
 }
+
+/* ---- check ---- */
 
 static void es_fmt_bytes(uint64_t b, char *buf, size_t len)
 {
@@ -124,8 +379,52 @@ static void es_fmt_bytes(uint64_t b, char *buf, size_t len)
     snprintf(buf, len, i ? "%.1f %s" : "%.0f %s", x, u[i]);
 }
 
-int es_cli_check(const char *path, FILE *out, FILE *errf)
+static double es_seconds(void)
 {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Rows per second of the whole pipeline on this core, from a short timed run
+ * of the first rows (at least 0.2 s); -1 when it cannot be measured. */
+static double es_measure_rate(const es_plan *p)
+{
+    char err[256];
+    es_pipe *pp = es_pipe_new(p, err, sizeof err);
+    if (!pp) return -1;
+    double *anchor = es_pipe_anchors(pp);
+    es_stat_ctx ctx = {NULL, anchor};
+    es_statset *ss = anchor ? es_statset_new(p, 1, &ctx) : NULL;
+    double t0 = es_seconds(), el = 0;
+    uint64_t rows = 0;
+    for (uint64_t c = 0; ss && el < 0.2; c = (c + 1) % p->nchunks) {
+        size_t len = es_plan_chunk_len(p, c);
+        if (len > 4096) len = 4096;
+        if (es_pipe_run(pp, es_plan_chunk_first(p, c), len, ss) != 0) break;
+        rows += len;
+        el = es_seconds() - t0;
+    }
+    es_statset_free(ss);
+    free(anchor);
+    es_pipe_free(pp);
+    return rows && el > 0 ? (double)rows / el : -1;
+}
+
+static void es_fmt_duration(double s, char *buf, size_t len)
+{
+    if (s < 120)
+        snprintf(buf, len, "%.0f s", s);
+    else if (s < 7200)
+        snprintf(buf, len, "%.0f min", s / 60);
+    else
+        snprintf(buf, len, "%.1f h", s / 3600);
+}
+
+int es_cli_check(const es_cli *cli, FILE *out, FILE *errf)
+{
+    const es_run_opts *o = &cli->run;
+    const char *path = o->job_path;
     es_job job;
     char err[8192];
     int n = es_job_load(&job, path, err, sizeof err);
@@ -134,12 +433,21 @@ int es_cli_check(const char *path, FILE *out, FILE *errf)
         fprintf(errf, "econsweep: %s: %d error%s\n", path, n, n == 1 ? "" : "s");
         return ES_EXIT_BADJOB;
     }
+    if (o->has_samples) job.samples = o->samples;
+    if (o->has_seed) job.seed = o->seed;
+    if (o->store >= 0) job.store = (es_store_kind)o->store;
+    const char *outpath = o->output ? o->output : job.output;
     const es_model *m = job.model;
     es_plan plan;
-    if (es_plan_init(&plan, &job, err, sizeof err)) {
+    int rc = 0;
+    if (es_plan_init(&plan, &job, err, sizeof err))
+        rc = ES_EXIT_BADJOB;
+    else if (o->has_part && es_plan_set_part(&plan, o->part, o->parts, err, sizeof err))
+        rc = ES_EXIT_USAGE;
+    if (rc) {
         fprintf(errf, "econsweep: %s: %s\n", path, err);
         es_job_free(&job);
-        return ES_EXIT_BADJOB;
+        return rc;
     }
     char size[32];
     es_fmt_bytes(es_plan_output_bytes(&plan), size, sizeof size);
@@ -152,9 +460,12 @@ int es_cli_check(const char *path, FILE *out, FILE *errf)
             (unsigned long long)plan.evaluations);
     fprintf(out, "chunk      %llu samples (%llu chunks)\n", (unsigned long long)plan.chunk,
             (unsigned long long)plan.nchunks);
+    if (plan.parts > 1)
+        fprintf(out, "part       %u of %u: chunks %llu to %llu\n", plan.part, plan.parts,
+                (unsigned long long)plan.chunk_lo, (unsigned long long)plan.chunk_hi - 1);
     fprintf(out, "seed       %llu\n", (unsigned long long)job.seed);
     fprintf(out, "store      %s\n", es_store_name(job.store));
-    fprintf(out, "output     %s (about %s)\n", job.output, size);
+    fprintf(out, "output     %s (about %s)\n", outpath, size);
     fprintf(out, "\ninputs: %zu uncertain, %zu fixed\n", job.n_unc, m->n_inputs - job.n_unc);
     fprintf(out, "  %-24s %-8s %-50s %11s %11s %11s\n", "name", "unit", "value or distribution",
             "p5", "p50", "p95");
@@ -183,6 +494,41 @@ int es_cli_check(const char *path, FILE *out, FILE *errf)
     for (size_t j = 0; j < m->n_outputs; j++)
         fprintf(out, "  %-26s %-9s %s\n", m->outputs[j].name, m->outputs[j].unit,
                 m->outputs[j].long_name);
+
+    /* what the run would find on this machine */
+    double rate = es_measure_rate(&plan);
+    if (rate > 0) {
+        uint64_t rows = 0;
+        for (uint64_t c = plan.chunk_lo; c < plan.chunk_hi; c++)
+            rows += es_plan_chunk_len(&plan, c);
+        double core_s = (double)rows / rate;
+        char one[32], per[32];
+        es_fmt_duration(core_s, one, sizeof one);
+        es_fmt_duration(core_s / 64, per, sizeof per);
+        fprintf(out,
+                "\nestimate   %.0f samples/s on one core here: about %s on one rank, %s on 64 "
+                "(plus the sensitivity pass and I/O)\n",
+                rate, one, per);
+    }
+    struct stat sb;
+    if (stat(outpath, &sb) == 0)
+        fprintf(out,
+                "\nwarning: %s exists: run would refuse it (use --resume to continue it, "
+                "--force to replace it, or -o)\n",
+                outpath);
+    else {
+        char dir[ES_JOB_PATHMAX];
+        snprintf(dir, sizeof dir, "%s", outpath);
+        char *slash = strrchr(dir, '/');
+        if (slash == dir)
+            dir[1] = '\0';
+        else if (slash)
+            *slash = '\0';
+        else
+            snprintf(dir, sizeof dir, ".");
+        if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+            fprintf(out, "\nwarning: the output's folder %s does not exist: run would fail\n", dir);
+    }
     es_job_free(&job);
     return 0;
 }

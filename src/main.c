@@ -1,11 +1,24 @@
-/* src/main.c: a thin main over the cli and sweep modules.  MPI is started
- * only for `run`, so `check` and `--help` work on a login node. */
+/* src/main.c: a thin main over the cli, sweep, report and merge modules.  MPI
+ * is started only for `run`, so `check`, `report`, `merge` and `--help` work
+ * on a login node. */
+#include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <mpi.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "sweep.h"
+
+/* Output that cannot be written (a closed stdout, /dev/full) is a failure. */
+static int es_flush_ok(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "econsweep: cannot write the output: %s\n", strerror(errno));
+        return rc ? rc : ES_EXIT_IO;
+    }
+    return rc;
+}
 
 int main(int argc, char **argv)
 {
@@ -16,35 +29,38 @@ int main(int argc, char **argv)
     es_cli cli;
     char err[512];
     int rc = es_cli_parse(argc, argv, &cli, err, sizeof err);
-    if (rc == 0 && cli.cmd != ES_CMD_RUN) {
-        switch (cli.cmd) {
-        case ES_CMD_HELP:
-            es_cli_usage(stdout);
-            return 0;
-        case ES_CMD_VERSION:
-            printf("econsweep %s\n", ECONSWEEP_VERSION);
-            return 0;
-        case ES_CMD_CHECK:
-            return es_cli_check(cli.path, stdout, stderr);
-        default:
-            return ES_EXIT_USAGE;
+    if (rc) {
+        /* under mpiexec every rank gets here: one message is enough */
+        if (es_launcher_rank() == 0) {
+            fprintf(stderr, "econsweep: %s\n", err);
+            fprintf(stderr, "econsweep: see 'econsweep %s%s--help'\n",
+                    cli.cmd > ES_CMD_VERSION ? es_cli_cmd_name(cli.cmd) : "",
+                    cli.cmd > ES_CMD_VERSION ? " " : "");
         }
-    }
-    if (rc != 0 && (argc < 2 || argv[1][0] != 'r' || argv[1][1] != 'u')) {
-        fprintf(stderr, "econsweep: %s\n", err);
-        es_cli_usage(stderr);
         return rc;
     }
-    /* `run`: under mpirun every rank gets here; only rank 0 speaks */
+    if (cli.help || cli.cmd == ES_CMD_HELP) {
+        if (es_launcher_rank() == 0) es_cli_usage(stdout, cli.cmd);
+        return es_flush_ok(0);
+    }
+    switch (cli.cmd) {
+    case ES_CMD_VERSION:
+        es_cli_version(stdout);
+        return es_flush_ok(0);
+    case ES_CMD_CHECK:
+        return es_flush_ok(es_cli_check(&cli, stdout, stderr));
+    case ES_CMD_REPORT:
+    case ES_CMD_MERGE:
+        fprintf(stderr, "econsweep: '%s' is not available in this version of econsweep\n",
+                es_cli_cmd_name(cli.cmd));
+        return ES_EXIT_USAGE;
+    default:
+        break;
+    }
+    /* `run`: under mpiexec every rank gets here; only rank 0 speaks */
     es_sweep_install_signals(); /* a warning signal during start-up is not lost */
     MPI_Init(&argc, &argv);
-    int rank;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    if (rc != 0) {
-        if (rank == 0) fprintf(stderr, "econsweep: %s (see econsweep --help)\n", err);
-    } else {
-        rc = es_sweep_run(MPI_COMM_WORLD, &cli.run);
-    }
+    rc = es_sweep_run(MPI_COMM_WORLD, &cli.run);
     MPI_Finalize();
     return rc;
 }

@@ -11,11 +11,29 @@ expect_rc() { # expect_rc WANT LABEL cmd...
     if [ "$rc" -eq "$want" ]; then ok "$label (exit $rc)"; else bad "$label: exit $rc, expected $want"; cat "$ES_TMP/err.log"; fi
 }
 expect_rc 0 "--help" "$ES_BIN" --help
-grep -q -- "--samples" "$ES_TMP/out.log" && ok "--help lists options" || bad "--help text"
+grep -q "econsweep run JOB.ini" "$ES_TMP/out.log" && ok "--help lists the commands" || bad "--help text"
+for c in run check report merge; do
+    expect_rc 0 "$c --help" "$ES_BIN" "$c" --help
+    grep -q "^usage: .*econsweep $c" "$ES_TMP/out.log" && ok "$c --help has its own usage" || bad "$c --help text"
+done
+grep -q -- "--samples=N" <("$ES_BIN" run --help) && ok "run --help lists options" || bad "run --help options"
+# under mpiexec, run --help prints once and exits 0, without an error
+expect_rc 0 "run --help on 2 ranks" run_np 2 run --help
+[ "$(grep -c '^usage:' "$ES_TMP/out.log")" = 1 ] && [ ! -s "$ES_TMP/err.log" ] && ok "run --help printed once, no error" || bad "run --help under mpiexec"
 expect_rc 0 "--version" "$ES_BIN" --version
-grep -q "^econsweep [0-9]" "$ES_TMP/out.log" && ok "version line" || bad "version line"
+grep -q "^econsweep [0-9.]* (commit [0-9a-f]" "$ES_TMP/out.log" && grep -q "MPI:  Open MPI" "$ES_TMP/out.log" \
+    && grep -q "HDF5: 1\." "$ES_TMP/out.log" && grep -q "GSL:  2\." "$ES_TMP/out.log" \
+    && ok "version line with commit and library versions" || { bad "version line"; cat "$ES_TMP/out.log"; }
 expect_rc 1 "no command" "$ES_BIN"
 expect_rc 1 "unknown command" "$ES_BIN" frobnicate
+expect_rc 1 "a command is named in full" "$ES_BIN" rust "$smoke"
+grep -q "unknown command 'rust'" "$ES_TMP/err.log" && ok "rust is not run" || bad "rust message"
+expect_rc 1 "--resume with --force" "$ES_BIN" run "$smoke" --resume --force
+expect_rc 1 "check takes no --force" "$ES_BIN" check "$smoke" --force
+# output that cannot be written is a failure
+"$ES_BIN" --help >/dev/full 2>/dev/null && bad "--help to /dev/full exit 0" || ok "--help to /dev/full fails"
+"$ES_BIN" check "$smoke" >/dev/full 2>/dev/null && bad "check to /dev/full exit 0" || ok "check to /dev/full fails"
+"$ES_BIN" check "$smoke" >&- 2>/dev/null && bad "check to a closed stdout exit 0" || ok "check to a closed stdout fails"
 expect_rc 1 "unknown option" run_np 1 run "$smoke" --frob
 expect_rc 1 "--samples 0" run_np 1 run "$smoke" --samples 0
 expect_rc 1 "--store bad" run_np 2 run "$smoke" --store some
@@ -53,8 +71,15 @@ expect_rc 0 "--force replaces" run_np 2 run "$smoke" -o "$ES_TMP/a.h5" --samples
 expect_rc 3 "missing folder" run_np 2 run "$smoke" -o "$ES_TMP/no/such/dir/x.h5"
 grep -q "folder $ES_TMP/no/such/dir does not exist" "$ES_TMP/err.log" && ok "folder named" || bad "folder message"
 
-# overrides land in the file
-expect_rc 0 "overrides" run_np 1 run "$smoke" -o "$ES_TMP/o.h5" --samples 777 --seed 5 --store outputs
+# overrides land in the file; getopt_long forms: --opt=value, -oFILE, --
+expect_rc 0 "overrides" run_np 1 run "$smoke" -o"$ES_TMP/o.h5" --samples=777 --seed 5 --store=outputs
+expect_rc 0 "check with overrides" "$ES_BIN" check --samples=1e3 -- "$smoke"
+grep -q "^samples    1000 (evaluations 1000)$" "$ES_TMP/out.log" && ok "check shows the overridden plan" || bad "check overrides"
+expect_rc 0 "check warns of an existing output" "$ES_BIN" check "$smoke" -o "$ES_TMP/a.h5"
+grep -q "warning: .*a.h5 exists: run would refuse it" "$ES_TMP/out.log" && ok "check warns the output exists" || bad "check existing output warning"
+expect_rc 0 "check warns of a missing folder" "$ES_BIN" check "$smoke" -o "$ES_TMP/nope/x.h5"
+grep -q "warning: the output's folder .*nope does not exist" "$ES_TMP/out.log" && ok "check warns the folder is missing" || bad "check folder warning"
+grep -Eq "^estimate   [0-9]+ samples/s on one core here" "$ES_TMP/out.log" && ok "check estimates the run time" || bad "check estimate"
 [ "$(h5attr "$ES_TMP/o.h5" samples)" = 777 ] && [ "$(h5attr "$ES_TMP/o.h5" seed)" = 5 ] && ok "samples and seed overridden" || bad "overrides"
 h5ls "$ES_TMP/o.h5/outputs/mfu_never_an_output" >/dev/null 2>&1 && bad "h5ls finds what is not there" || ok "h5ls reports a missing object"
 h5ls "$ES_TMP/o.h5/outputs/investor_irr" >/dev/null 2>&1 && ok "store outputs keeps output rows" || bad "store outputs lost output rows"

@@ -16,7 +16,7 @@ rc=$?
 [ "$(h5attr "$ES_TMP/int.h5" status)" = partial ] && ok "status partial" || bad "status not partial"
 grep -q "interrupted by signal" "$ES_TMP/int.log" && ok "closing line says interrupted" || bad "closing line"
 if m=$(/usr/bin/python3 "$ES_SRC/tests/mpi/check_partial.py" "$ES_TMP/int.h5"); then
-    ok "done chunks form a prefix ($m samples)"
+    ok "done chunks and NaN rows consistent ($m rows in the file)"
     run_np 2 run "$job" -o "$ES_TMP/ref.h5" --samples "$m" --store outputs 2>"$ES_TMP/ref.log"
     /usr/bin/python3 "$ES_SRC/tests/mpi/check_partial.py" "$ES_TMP/int.h5" "$ES_TMP/ref.h5" >/dev/null \
         && ok "done rows equal an uninterrupted run" || bad "done rows differ"
