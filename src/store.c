@@ -17,13 +17,16 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ckpt.h"
 
@@ -49,33 +52,71 @@ struct es_store {
 
 /* ---- errors: the call, the object, the rank, and HDF5's own words ---- */
 
+/* HDF5's error stack, innermost first: the cause and the outermost effect. */
+typedef struct {
+    char first[300], last[300];
+    unsigned n;
+} es_h5_stack;
+
 static herr_t es_h5_walk(unsigned n, const H5E_error2_t *e, void *data)
 {
-    char *buf = data;
-    size_t used = strlen(buf);
-    if (used < 900 && e->desc && *e->desc)
-        snprintf(buf + used, 1024 - used, "%s%s (%s)", n ? "; " : "", e->desc, e->func_name);
+    es_h5_stack *st = data;
+    if (!e->desc || !*e->desc) return 0;
+    char *dst = st->n == 0 ? st->first : st->last;
+    snprintf(dst, sizeof st->first, "%s (%s)", e->desc, e->func_name);
+    st->n = n + 1;
     return 0;
+}
+
+/* HDF5's words for the current error stack, which is then cleared: the
+ * innermost cause and the outermost effect. */
+static void es_h5_detail(char *buf, size_t len)
+{
+    es_h5_stack st;
+    memset(&st, 0, sizeof st);
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, es_h5_walk, &st);
+    H5Eclear2(H5E_DEFAULT);
+    if (st.n == 0)
+        buf[0] = '\0';
+    else if (st.n == 1 || !st.last[0])
+        snprintf(buf, len, "%s", st.first);
+    else
+        snprintf(buf, len, "%s, so: %s", st.first, st.last);
 }
 
 /* Report a failed call; errno_at_fail is errno read right after it. */
 static int es_h5_report(int rank, const char *path, const char *call, const char *object,
                         int errno_at_fail)
 {
-    char detail[1024] = "";
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, es_h5_walk, detail);
-    H5Eclear2(H5E_DEFAULT);
+    char detail[700];
+    es_h5_detail(detail, sizeof detail);
     char why[1200];
     if (errno_at_fail)
         snprintf(why, sizeof why, "%s%s%s", strerror(errno_at_fail), detail[0] ? "; HDF5: " : "",
                  detail);
     else
         snprintf(why, sizeof why, "%s", detail[0] ? detail : "no detail from HDF5");
-    if (rank >= 0)
-        fprintf(stderr, "econsweep: rank %d: HDF5 %s failed on %s in %s: %s\n", rank, call, object,
-                path, why);
+    /* MPI-IO does not say why a write failed; a full file system is the usual reason */
+    char dir[ES_JOB_PATHMAX], space[ES_JOB_PATHMAX + 96] = "";
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
     else
-        fprintf(stderr, "econsweep: HDF5 %s failed on %s in %s: %s\n", call, object, path, why);
+        snprintf(dir, sizeof dir, ".");
+    struct statvfs vfs;
+    if (statvfs(dir, &vfs) == 0 && vfs.f_blocks > 0) {
+        double free_b = (double)vfs.f_bavail * (double)vfs.f_frsize;
+        if (free_b < 16.0 * 1024 * 1024)
+            snprintf(space, sizeof space, " (the file system of %s has %.0f bytes free)", dir,
+                     free_b);
+    }
+    if (rank >= 0)
+        fprintf(stderr, "econsweep: rank %d: HDF5 %s failed on %s in %s: %s%s\n", rank, call,
+                object, path, why, space);
+    else
+        fprintf(stderr, "econsweep: HDF5 %s failed on %s in %s: %s%s\n", call, object, path, why,
+                space);
     return -1;
 }
 
@@ -365,10 +406,18 @@ es_store *es_store_create(MPI_Comm comm, const char *path, const es_plan *p,
     if (!st) return NULL;
     hid_t fapl = es_fapl_mpio(st);
     if (fapl < 0) goto fail;
-    errno = 0;
     st->file = H5Fcreate(path, H5F_ACC_EXCL, H5P_DEFAULT, fapl);
     if (st->file < 0) {
-        int e = errno;
+        /* MPI-IO's errors do not set errno: ask the file system directly why
+         * the file cannot be created */
+        int e = 0;
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        if (fd < 0)
+            e = errno;
+        else {
+            close(fd);
+            unlink(path);
+        }
         es_h5_report(st->rank, st->path, "H5Fcreate", "/", e);
         H5Pclose(fapl);
         goto fail;
@@ -830,9 +879,8 @@ int es_store_read_checkpoint(const char *path, es_file_head *head, unsigned char
     }
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) {
-        char detail[1024] = "";
-        H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, es_h5_walk, detail);
-        H5Eclear2(H5E_DEFAULT);
+        char detail[700];
+        es_h5_detail(detail, sizeof detail);
         snprintf(err, errlen,
                  "cannot open %s (%s): a run killed while writing it can leave it so; try "
                  "'h5clear -s %s' and --resume again, or start afresh with --force",

@@ -265,7 +265,19 @@ static int es_preflight(es_run *run)
     const es_run_opts *o = run->o;
     const char *out = run->out;
     struct stat sb;
-    int exists = stat(out, &sb) == 0;
+    /* a symbolic link exists even when its target does not (--force replaces the
+     * link itself, never its target) */
+    int exists = lstat(out, &sb) == 0;
+    if (exists && S_ISLNK(sb.st_mode) && stat(out, &sb) != 0) {
+        if (!o->force) {
+            fprintf(stderr,
+                    "econsweep: %s is a symbolic link to a file that does not exist; refusing "
+                    "to write through it (pass --force to replace the link, or -o)\n",
+                    out);
+            return ES_EXIT_USAGE;
+        }
+        lstat(out, &sb);
+    }
     if (exists && S_ISDIR(sb.st_mode)) {
         fprintf(stderr, "econsweep: %s is a folder; expected a file name for the output%s\n", out,
                 o->output ? " (-o)" : " (the job's [sweep] output)");
@@ -297,7 +309,7 @@ static int es_preflight(es_run *run)
                 out);
         return ES_EXIT_USAGE;
     }
-    if (exists && !S_ISREG(sb.st_mode)) {
+    if (exists && !S_ISREG(sb.st_mode) && !S_ISLNK(sb.st_mode)) {
         fprintf(stderr, "econsweep: %s exists and is not a regular file\n", out);
         return ES_EXIT_IO;
     }
@@ -950,11 +962,11 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
     }
     free(blob);
 
-    /* the file */
+    /* the file: a new one (or our temporary) is removed if the run fails */
+    if (!o->resume) snprintf(es_fail_unlink, sizeof es_fail_unlink, "%s", run.path);
     run.st = o->resume ? es_store_reopen(comm, run.path, p)
                        : es_store_create(comm, run.path, p, &run.info);
     if (!run.st) es_abort(comm);
-    if (!o->resume) snprintf(es_fail_unlink, sizeof es_fail_unlink, "%s", run.path);
     if (run.rank == 0) {
         struct stat sb;
         if (stat(run.path, &sb) == 0) {
