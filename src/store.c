@@ -122,7 +122,10 @@ static int es_h5_report(int rank, const char *path, const char *call, const char
 
 static int es_h5_fail(const es_store *st, const char *call, const char *object)
 {
-    return es_h5_report(st->rank, st->path, call, object, 0);
+    /* ES_H5CHECK passes the whole expression: name the function only */
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)strcspn(call, "("), call);
+    return es_h5_report(st->rank, st->path, name, object, 0);
 }
 
 #define ES_H5CHECK(st, expr, object)                                                               \

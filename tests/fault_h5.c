@@ -1,24 +1,72 @@
-/* tests/fault_h5.c: link-time fault injection (-Wl,--wrap=H5Dwrite) for the
- * program built as econsweep_faulty: on rank ES_FAULT_RANK, the
- * ES_FAULT_AT-th call of H5Dwrite fails as a full disk would, with an error
- * pushed on HDF5's stack.  Other calls go to the real H5Dwrite. */
+/* tests/fault_h5.c: link-time fault injection for the program built as
+ * econsweep_faulty (-Wl,--wrap=H5Fcreate,--wrap=H5Dwrite, ...).  With
+ * ES_FAULT_CALL=H5Dwrite ES_FAULT_RANK=1 ES_FAULT_AT=3, the 3rd call of
+ * H5Dwrite on rank 1 fails as a full disk would, with an error pushed on
+ * HDF5's stack; every other call goes to the real function.  Each phase of a
+ * run (create, write, checkpoint, close, the serial finish) can so fail on
+ * one rank only. */
 #include <hdf5.h>
 #include <mpi.h>
 #include <stdlib.h>
+#include <string.h>
 
-herr_t __real_H5Dwrite(hid_t d, hid_t mt, hid_t ms, hid_t fs, hid_t dxpl, const void *buf);
-
-herr_t __wrap_H5Dwrite(hid_t d, hid_t mt, hid_t ms, hid_t fs, hid_t dxpl, const void *buf)
+static int es_fault_now(const char *call)
 {
     static long calls = 0;
-    const char *at = getenv("ES_FAULT_AT"), *rk = getenv("ES_FAULT_RANK");
-    int rank = 0;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    calls++;
-    if (at && rk && atoi(rk) == rank && atol(at) == calls) {
-        H5Epush2(H5E_DEFAULT, __FILE__, "H5Dwrite", __LINE__, H5E_ERR_CLS, H5E_DATASET,
-                 H5E_WRITEERROR, "injected: no space left on device");
-        return -1;
-    }
-    return __real_H5Dwrite(d, mt, ms, fs, dxpl, buf);
+    const char *which = getenv("ES_FAULT_CALL"), *at = getenv("ES_FAULT_AT");
+    const char *rk = getenv("ES_FAULT_RANK");
+    if (!which || !at || !rk || strcmp(which, call) != 0) return 0;
+    int rank = 0, init = 0;
+    MPI_Initialized(&init);
+    if (init) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (atoi(rk) != rank) return 0;
+    if (++calls != atol(at)) return 0;
+    H5Epush2(H5E_DEFAULT, __FILE__, call, __LINE__, H5E_ERR_CLS, H5E_FILE, H5E_WRITEERROR,
+             "injected: no space left on device");
+    return 1;
+}
+
+hid_t __real_H5Fcreate(const char *name, unsigned flags, hid_t fcpl, hid_t fapl);
+hid_t __wrap_H5Fcreate(const char *name, unsigned flags, hid_t fcpl, hid_t fapl)
+{
+    return es_fault_now("H5Fcreate") ? -1 : __real_H5Fcreate(name, flags, fcpl, fapl);
+}
+
+hid_t __real_H5Fopen(const char *name, unsigned flags, hid_t fapl);
+hid_t __wrap_H5Fopen(const char *name, unsigned flags, hid_t fapl)
+{
+    return es_fault_now("H5Fopen") ? -1 : __real_H5Fopen(name, flags, fapl);
+}
+
+hid_t __real_H5Dcreate2(hid_t loc, const char *name, hid_t type, hid_t space, hid_t lcpl,
+                        hid_t dcpl, hid_t dapl);
+hid_t __wrap_H5Dcreate2(hid_t loc, const char *name, hid_t type, hid_t space, hid_t lcpl,
+                        hid_t dcpl, hid_t dapl)
+{
+    return es_fault_now("H5Dcreate2") ? -1
+                                      : __real_H5Dcreate2(loc, name, type, space, lcpl, dcpl, dapl);
+}
+
+herr_t __real_H5Dwrite(hid_t d, hid_t mt, hid_t ms, hid_t fs, hid_t dxpl, const void *buf);
+herr_t __wrap_H5Dwrite(hid_t d, hid_t mt, hid_t ms, hid_t fs, hid_t dxpl, const void *buf)
+{
+    return es_fault_now("H5Dwrite") ? -1 : __real_H5Dwrite(d, mt, ms, fs, dxpl, buf);
+}
+
+herr_t __real_H5Dset_extent(hid_t d, const hsize_t *size);
+herr_t __wrap_H5Dset_extent(hid_t d, const hsize_t *size)
+{
+    return es_fault_now("H5Dset_extent") ? -1 : __real_H5Dset_extent(d, size);
+}
+
+herr_t __real_H5Fflush(hid_t obj, H5F_scope_t scope);
+herr_t __wrap_H5Fflush(hid_t obj, H5F_scope_t scope)
+{
+    return es_fault_now("H5Fflush") ? -1 : __real_H5Fflush(obj, scope);
+}
+
+herr_t __real_H5Fclose(hid_t f);
+herr_t __wrap_H5Fclose(hid_t f)
+{
+    return es_fault_now("H5Fclose") ? -1 : __real_H5Fclose(f);
 }
