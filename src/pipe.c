@@ -1,6 +1,7 @@
 /* src/pipe.c: one chunk through design, distributions, model and statistics. */
 #include "pipe.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,8 +183,17 @@ static int es_pipe_block_run(es_pipe *pp, uint64_t first, size_t off0, size_t n)
     }
     for (size_t k = 0; k < p->d; k++) {
         int i = job->unc[k];
-        es_dist_quantile_n(&job->dist[i], pp->u[k] + off0 * E,
-                           pp->xbuf + (size_t)i * pp->cap + off0 * E, n * E);
+        double *x = pp->xbuf + (size_t)i * pp->cap + off0 * E;
+        es_dist_quantile_n(&job->dist[i], pp->u[k] + off0 * E, x, n * E);
+        /* a value the input cannot take (an overflowing quantile function) is
+         * never passed on as a number: it becomes NaN and is counted */
+        const es_input_info *in = &m->inputs[i];
+        for (size_t t = 0; t < n * E; t++) {
+            double v = x[t];
+            int ok = isfinite(v) && (v > in->lo || (v == in->lo && in->lo_in)) &&
+                     (v < in->hi || (v == in->hi && in->hi_in));
+            if (!ok) x[t] = NAN;
+        }
     }
     if (pp->timing) {
         t1 = es_now();

@@ -45,6 +45,18 @@ int es_plan_init(es_plan *p, const es_job *job, char *err, size_t errlen)
     if (chunk == 0) chunk = p->evals >= ES_PLAN_CHUNK_EVALS ? 1 : ES_PLAN_CHUNK_EVALS / p->evals;
     /* buffers follow the chunk actually used, never more than the rows */
     if (chunk > p->rows) chunk = p->rows;
+    if (es_plan_buffer_bytes(p, chunk) > ES_PLAN_MAX_BUFFER) {
+        uint64_t most = chunk;
+        while (most > 1 && es_plan_buffer_bytes(p, most) > ES_PLAN_MAX_BUFFER)
+            most /= 2;
+        snprintf(err, errlen,
+                 "chunk = %llu needs %.1f GiB of buffers per rank; at most 1 GiB: use chunk <= "
+                 "%llu (or leave chunk out for the automatic size)",
+                 (unsigned long long)chunk,
+                 (double)es_plan_buffer_bytes(p, chunk) / (double)((uint64_t)1 << 30),
+                 (unsigned long long)most);
+        return -1;
+    }
     p->chunk = chunk;
     p->nchunks = (p->rows + chunk - 1) / chunk;
     p->chunk_lo = 0;
@@ -141,6 +153,14 @@ void es_plan_design_cfg(const es_plan *p, size_t max_n, es_design_corr *corr, es
     cfg->ncorr = job->n_corr;
     if (job->n_corr) es_job_design_corr(job, corr);
     cfg->corr = corr;
+}
+
+uint64_t es_plan_buffer_bytes(const es_plan *p, uint64_t chunk)
+{
+    uint64_t cols = p->d + p->model->n_inputs + p->n_out; /* u, inputs, outputs */
+    uint64_t evals = chunk * p->evals;
+    uint64_t rows = chunk * p->nvars * (p->evals > 1 ? 2 : 1); /* the stored rows (+ copy) */
+    return 8 * (evals * cols + rows);
 }
 
 uint64_t es_plan_output_bytes(const es_plan *p)

@@ -18,6 +18,7 @@
 #include "job.h"
 
 #define ES_PLAN_CHUNK_EVALS 16384 /* evaluations per chunk when the job sets no chunk */
+#define ES_PLAN_MAX_BUFFER ((uint64_t)1 << 30) /* bytes of chunk buffers a rank may take */
 
 typedef struct {
     const es_job *job;
@@ -66,6 +67,12 @@ void es_plan_cell_values(const es_plan *p, uint64_t cell, double *vals);
 /* The design configuration of the job (pointers into the job and *corr,
  * which must hold job->n_corr entries), for max_n points a call. */
 void es_plan_design_cfg(const es_plan *p, size_t max_n, es_design_corr *corr, es_design_cfg *cfg);
+
+/* Bytes of the buffers one rank holds for a chunk: the pipeline's columns
+ * (unit points, inputs, outputs of chunk * evals evaluations) and one chunk of
+ * stored rows.  es_plan_init refuses a chunk whose buffers exceed
+ * ES_PLAN_MAX_BUFFER. */
+uint64_t es_plan_buffer_bytes(const es_plan *p, uint64_t chunk);
 
 /* Bytes of the output file (rows, state), an estimate. */
 uint64_t es_plan_output_bytes(const es_plan *p);
