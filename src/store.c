@@ -533,7 +533,7 @@ int es_store_write_rows(es_store *st, uint64_t extent, size_t nseg, const uint64
 {
     if (st->nrow == 0) return 0;
     const es_plan *p = st->p;
-    if (extent != st->extent) {
+    if (extent > st->extent) { /* rows are never taken away */
         hsize_t e = extent;
         for (size_t i = 0; i < st->nrow; i++)
             ES_H5CHECK(st, H5Dset_extent(st->rowd[i], &e), st->rowname[i]);
@@ -588,6 +588,11 @@ int es_store_write_rows(es_store *st, uint64_t extent, size_t nseg, const uint64
     return rc;
 }
 
+uint64_t es_store_extent(const es_store *st)
+{
+    return st->extent;
+}
+
 int es_store_mark_chunks(es_store *st, size_t n, const uint64_t *ids, const uint64_t *sums)
 {
     hsize_t nc = st->p->nchunks, mn = n ? n : 1;
@@ -624,13 +629,27 @@ int es_store_checkpoint(es_store *st, const unsigned char *blob, uint64_t len)
 {
     const char *name = st->next_slot ? "/state/checkpoint_b" : "/state/checkpoint_a";
     hid_t d = st->slot[st->next_slot];
-    hsize_t n = len;
-    ES_H5CHECK(st, H5Dset_extent(d, &n), name);
+    hsize_t n = len, have = 0;
+    /* grow only: shrinking a chunked dataset under MPI-IO prunes chunks on some
+     * ranks only, and the ranks' views of the file's end then differ (a
+     * collective call mismatch at the next flush).  The blob says its own
+     * length; bytes after it are ignored. */
+    hid_t sp0 = H5Dget_space(d);
+    if (sp0 < 0 || H5Sget_simple_extent_dims(sp0, &have, NULL) < 0) {
+        if (sp0 >= 0) H5Sclose(sp0);
+        return es_h5_fail(st, "H5Dget_space", name);
+    }
+    H5Sclose(sp0);
+    if (n > have) ES_H5CHECK(st, H5Dset_extent(d, &n), name);
     hid_t fsp = H5Dget_space(d), msp = H5Screate_simple(1, (hsize_t[]){n ? n : 1}, NULL);
     int rc = (fsp < 0 || msp < 0) ? es_h5_fail(st, "H5Dget_space", name) : 0;
     if (!rc && (st->rank != 0 || n == 0)) {
         if (H5Sselect_none(fsp) < 0 || H5Sselect_none(msp) < 0)
             rc = es_h5_fail(st, "H5Sselect_none", name);
+    } else if (!rc) {
+        hsize_t start = 0;
+        if (H5Sselect_hyperslab(fsp, H5S_SELECT_SET, &start, NULL, &n, NULL) < 0)
+            rc = es_h5_fail(st, "H5Sselect_hyperslab", name);
     }
     if (!rc && H5Dwrite(d, H5T_NATIVE_UINT8, msp, fsp, st->dxpl, blob) < 0)
         rc = es_h5_fail(st, "H5Dwrite", name);
@@ -833,6 +852,7 @@ static int es_read_attr_str(hid_t f, const char *name, char *out, size_t len)
             char *s = NULL;
             hid_t mt = H5Tcopy(H5T_C_S1);
             H5Tset_size(mt, H5T_VARIABLE);
+            H5Tset_cset(mt, H5Tget_cset(t)); /* HDF5 converts no character sets */
             if (H5Aread(a, mt, &s) >= 0 && s) {
                 snprintf(out, len, "%s", s);
                 H5free_memory(s);

@@ -62,6 +62,9 @@ int es_store_write_rows(es_store *st, uint64_t extent, size_t nseg, const uint64
                         const size_t *len, const size_t *off, const unsigned char *missing,
                         const double *const *cols);
 
+/* The rows the row datasets hold now (a resumed file's, at first). */
+uint64_t es_store_extent(const es_store *st);
+
 /* Mark chunks done: this rank's n chunks ids[] with their checksums. */
 int es_store_mark_chunks(es_store *st, size_t n, const uint64_t *ids, const uint64_t *sums);
 

@@ -967,6 +967,7 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
     run.st = o->resume ? es_store_reopen(comm, run.path, p)
                        : es_store_create(comm, run.path, p, &run.info);
     if (!run.st) es_abort(comm);
+    run.extent = es_store_extent(run.st);
     if (run.rank == 0) {
         struct stat sb;
         if (stat(run.path, &sb) == 0) {

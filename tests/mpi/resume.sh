@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# tests/mpi/resume.sh JOB SAMPLES: a run interrupted at a random time (SIGUSR1
+# to mpiexec, SIGTERM to mpiexec, SIGKILL of every process) and resumed on
+# another rank count ends equal to an uninterrupted run: rows, summaries,
+# events, sensitivity, state and checksum.  A file of another job, a complete
+# file and a missing file are refused.
+. "$(dirname "$0")/lib.sh"
+job=$1 n=$2
+groups="/sample /inputs /outputs /summary /events /sensitivity /state"
+run_np 2 run "$job" -o "$ES_TMP/ref.h5" --samples "$n" --store all 2>"$ES_TMP/ref.log" \
+    && ok "uninterrupted run" || { bad "uninterrupted run"; cat "$ES_TMP/ref.log"; }
+refsum=$(closing_checksum "$ES_TMP/ref.log")
+
+same_as_ref() { # same_as_ref FILE LABEL
+    local g out
+    for g in $groups; do
+        h5ls "$ES_TMP/ref.h5$g" >/dev/null 2>&1 || continue
+        out=$(h5diff "$ES_TMP/ref.h5" "$1" "$g" "$g" 2>&1) && [ -z "$out" ] \
+            && ok "$2: $g equals the uninterrupted run" || { bad "$2: $g differs"; echo "$out" | head -5; }
+    done
+    [ "$(h5attr "$1" checksum)" = "$refsum" ] && ok "$2: checksum $refsum" || bad "$2: checksum"
+    [ "$(h5attr "$1" status)" = complete ] && ok "$2: status complete" || bad "$2: status"
+}
+
+start_run() { # start_run FILE: in the background; waits for the first checkpoint
+    mpiexec --oversubscribe -n 2 "$ES_BIN" run "$job" -o "$1" --samples "$n" --store all \
+        --checkpoint-every 1 2>"$1.log" &
+    pid=$!
+    for _ in $(seq 1 300); do
+        h5dump -d /state/chunk_done "$1" 2>/dev/null | grep -q ' 1,' && break
+        sleep 0.05
+    done
+    sleep "0.$((RANDOM % 6))"
+}
+
+# SIGUSR1: exit 4, a partial file whose unwritten rows read as NaN, the command to resume
+start_run "$ES_TMP/usr1.h5"
+kill -USR1 $pid
+wait $pid
+rc=$?
+[ $rc -eq 4 ] && ok "USR1: exit 4" || { bad "USR1: exit $rc"; tail -3 "$ES_TMP/usr1.h5.log"; }
+/usr/bin/python3 "$ES_SRC/tests/mpi/check_partial.py" "$ES_TMP/usr1.h5" >/dev/null \
+    && ok "USR1: done rows computed, the rest NaN" || bad "USR1: partial file"
+grep -q "continue with: econsweep run $job -o $ES_TMP/usr1.h5 --resume" "$ES_TMP/usr1.h5.log" \
+    && ok "USR1: the closing line says how to resume" || bad "USR1: no resume hint"
+run_np 3 run "$job" -o "$ES_TMP/usr1.h5" --samples "$n" --store all --resume 2>"$ES_TMP/r.log" \
+    && ok "USR1: resumed on 3 ranks" || { bad "USR1: resume"; cat "$ES_TMP/r.log"; }
+same_as_ref "$ES_TMP/usr1.h5" "USR1 + resume on 3 ranks"
+
+# SIGTERM to mpiexec (Open MPI's mpiexec exits 1), resumed on 1 rank
+start_run "$ES_TMP/term.h5"
+kill -TERM $pid
+wait $pid
+[ "$(h5attr "$ES_TMP/term.h5" status)" = partial ] && ok "TERM: status partial" || bad "TERM: status"
+run_np 1 run "$job" -o "$ES_TMP/term.h5" --samples "$n" --store all --resume 2>"$ES_TMP/r.log" \
+    && ok "TERM: resumed on 1 rank" || { bad "TERM: resume"; cat "$ES_TMP/r.log"; }
+same_as_ref "$ES_TMP/term.h5" "TERM + resume on 1 rank"
+
+# SIGKILL of mpiexec and every rank: no chance to close; resume from the last checkpoint
+start_run "$ES_TMP/kill.h5"
+pkill -9 -f -- "-o $ES_TMP/kill.h5"
+wait $pid 2>/dev/null
+run_np 2 run "$job" -o "$ES_TMP/kill.h5" --samples "$n" --store all --resume 2>"$ES_TMP/r.log" \
+    && ok "KILL: resumed on 2 ranks" || { bad "KILL: resume"; cat "$ES_TMP/r.log"; }
+same_as_ref "$ES_TMP/kill.h5" "KILL + resume"
+
+# refusals: exit 2 with a reason, the file untouched
+start_run "$ES_TMP/other.h5"
+kill -USR1 $pid
+wait $pid
+sum=$(md5sum <"$ES_TMP/other.h5")
+run_np 1 run "$job" -o "$ES_TMP/other.h5" --samples "$n" --store all --seed 4242 --resume 2>"$ES_TMP/r.log"
+rc=$?
+[ $rc -eq 2 ] && grep -q "refusing .*other.h5: it is of another job" "$ES_TMP/r.log" && [ "$(md5sum <"$ES_TMP/other.h5")" = "$sum" ] \
+    && ok "another job's file refused (exit 2), untouched" || { bad "another job: exit $rc"; cat "$ES_TMP/r.log"; }
+run_np 1 run "$job" -o "$ES_TMP/ref.h5" --samples "$n" --store all --resume 2>"$ES_TMP/r.log"
+[ $? -eq 2 ] && grep -q "it is complete; there is nothing to resume" "$ES_TMP/r.log" && ok "a complete file refused" || bad "complete file"
+run_np 1 run "$job" -o "$ES_TMP/none.h5" --samples "$n" --resume 2>"$ES_TMP/r.log"
+[ $? -eq 1 ] && grep -q "does not exist; nothing to resume" "$ES_TMP/r.log" && ok "a missing file refused" || bad "missing file"
+finish
