@@ -885,113 +885,117 @@ static void es_closing_line(es_run *run, double secs)
                run->out, run->o->job_path, run->out, p->parts > 1 ? " (with the same --part)" : "");
 }
 
-int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
+/* Rank 0: the provenance every rank writes. */
+static void es_run_info_fill(es_run *run)
 {
-    es_run run;
-    memset(&run, 0, sizeof run);
-    run.comm = comm;
-    run.o = o;
-    MPI_Comm_rank(comm, &run.rank);
-    MPI_Comm_size(comm, &run.size);
-    es_sweep_install_signals();
-    MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN);
-    run.t0 = MPI_Wtime();
-    run.every = o->checkpoint_every > 0 ? o->checkpoint_every : ES_CHECKPOINT_SECONDS;
-
-    int rc = es_run_load(&run);
-    if (rc) {
-        es_run_free(&run);
-        return rc;
+    es_utc_now(run->info.created_utc, sizeof run->info.created_utc);
+    if (gethostname(run->info.host, sizeof run->info.host - 1) != 0)
+        snprintf(run->info.host, sizeof run->info.host, "unknown");
+    for (int i = 0; i < 6; i++) {
+        const char *v = getenv(es_slurm_vars[i]);
+        snprintf(run->info.slurm[i], sizeof run->info.slurm[i], "%s", v ? v : "");
     }
-    const es_plan *p = &run.plan;
-    unsigned char *blob = NULL;
-    uint64_t bloblen = 0;
-    if (run.rank == 0) {
-        es_utc_now(run.info.created_utc, sizeof run.info.created_utc);
-        if (gethostname(run.info.host, sizeof run.info.host - 1) != 0)
-            snprintf(run.info.host, sizeof run.info.host, "unknown");
-        for (int i = 0; i < 6; i++) {
-            const char *v = getenv(es_slurm_vars[i]);
-            snprintf(run.info.slurm[i], sizeof run.info.slurm[i], "%s", v ? v : "");
+    run->info.ranks = run->size;
+    run->info.fingerprint = es_job_fingerprint(&run->job);
+}
+
+/* Rank 0: take a checkpoint's done state and statistics into the run. */
+static int es_run_take_blob(es_run *run, const unsigned char *blob, uint64_t len, const char *from)
+{
+    const es_plan *p = &run->plan;
+    es_ckpt c;
+    size_t mlen = (size_t)((p->nchunks + 7) / 8);
+    if (es_ckpt_read(blob, (size_t)len, &c) || c.nchunks != p->nchunks ||
+        es_statset_merge_packed(run->stats, c.stats, (size_t)c.stats_len)) {
+        fprintf(stderr,
+                "econsweep: the checkpoint in %s does not match this job's statistics; start "
+                "afresh with --force\n",
+                from);
+        return -1;
+    }
+    for (size_t i = 0; i < mlen; i++) {
+        if (run->mask[i] & c.mask[i]) {
+            fprintf(stderr,
+                    "econsweep: %s holds chunks another part holds too; expected "
+                    "disjoint parts\n",
+                    from);
+            return -1;
         }
-        run.info.ranks = run.size;
-        run.info.fingerprint = es_job_fingerprint(&run.job);
-        rc = es_preflight(&run);
-        if (!rc && o->resume) rc = es_resume_read(&run, &blob, &bloblen);
+        run->mask[i] |= c.mask[i];
     }
-    ES_MPI(MPI_Bcast(&rc, 1, MPI_INT, 0, comm));
-    if (rc) {
-        free(blob);
-        es_run_free(&run);
-        return rc;
-    }
-    ES_MPI(MPI_Bcast(&run.info, (int)sizeof run.info, MPI_BYTE, 0, comm));
-    ES_MPI(MPI_Bcast(run.path, (int)sizeof run.path, MPI_CHAR, 0, comm));
-    ES_MPI(MPI_Bcast(&run.temp, 1, MPI_INT, 0, comm));
+    run->checksum += c.checksum;
+    run->rows_done += c.rows_done;
+    if (c.generation > run->generation) run->generation = c.generation;
+    return 0;
+}
 
-    int bad = es_run_prepare(&run) != 0, anybad = 0;
+/* Every rank: buffers; rank 0: the done state, empty or a checkpoint's. */
+static int es_run_start(es_run *run, const unsigned char *blob, uint64_t bloblen)
+{
+    MPI_Comm comm = run->comm;
+    const es_plan *p = &run->plan;
+    ES_MPI(MPI_Bcast(&run->info, (int)sizeof run->info, MPI_BYTE, 0, comm));
+    ES_MPI(MPI_Bcast(run->path, (int)sizeof run->path, MPI_CHAR, 0, comm));
+    ES_MPI(MPI_Bcast(&run->temp, 1, MPI_INT, 0, comm));
+    int bad = es_run_prepare(run) != 0, anybad = 0;
     ES_MPI(MPI_Allreduce(&bad, &anybad, 1, MPI_INT, MPI_MAX, comm));
-    if (anybad) {
-        free(blob);
-        es_run_free(&run);
-        return ES_EXIT_IO;
-    }
-
-    /* the done state: empty, or the checkpoint's (rank 0) */
-    if (run.rank == 0) {
-        run.mask = calloc((size_t)((p->nchunks + 7) / 8) + 1, 1);
-        if (!run.mask) es_abort(comm);
-        if (blob) {
-            es_ckpt c;
-            es_ckpt_read(blob, (size_t)bloblen, &c);
-            memcpy(run.mask, c.mask, (size_t)((p->nchunks + 7) / 8));
-            run.checksum = c.checksum;
-            run.rows_done = c.rows_done;
-            run.generation = c.generation;
-            if (c.nchunks != p->nchunks ||
-                es_statset_merge_packed(run.stats, c.stats, (size_t)c.stats_len)) {
-                fprintf(stderr,
-                        "econsweep: --resume: the checkpoint in %s does not match this "
-                        "job's statistics; start afresh with --force\n",
-                        run.path);
-                es_abort(comm);
-            }
-        }
+    if (anybad) return ES_EXIT_IO;
+    if (run->rank == 0) {
+        run->mask = calloc((size_t)((p->nchunks + 7) / 8) + 1, 1);
+        if (!run->mask) es_abort(comm);
+        if (blob && es_run_take_blob(run, blob, bloblen, run->path)) es_abort(comm);
         for (uint64_t c = p->chunk_lo; c < p->chunk_hi; c++)
-            run.todo += !es_ckpt_done(run.mask, c);
+            run->todo += !es_ckpt_done(run->mask, c);
     }
-    free(blob);
+    return 0;
+}
 
-    /* the file: a new one (or our temporary) is removed if the run fails */
-    if (!o->resume) snprintf(es_fail_unlink, sizeof es_fail_unlink, "%s", run.path);
-    run.st = o->resume ? es_store_reopen(comm, run.path, p)
-                       : es_store_create(comm, run.path, p, &run.info);
-    if (!run.st) es_abort(comm);
-    run.extent = es_store_extent(run.st);
-    if (run.rank == 0) {
+/* Create the file, or open it to resume.  A new file (or our temporary) is
+ * removed if the run fails. */
+static void es_run_open(es_run *run, int resume)
+{
+    MPI_Comm comm = run->comm;
+    if (!resume) snprintf(es_fail_unlink, sizeof es_fail_unlink, "%s", run->path);
+    run->st = resume ? es_store_reopen(comm, run->path, &run->plan)
+                     : es_store_create(comm, run->path, &run->plan, &run->info);
+    if (!run->st) es_abort(comm);
+    run->extent = es_store_extent(run->st);
+    if (run->rank == 0) {
         struct stat sb;
-        if (stat(run.path, &sb) == 0) {
-            run.dev = sb.st_dev;
-            run.ino = sb.st_ino;
+        if (stat(run->path, &sb) == 0) {
+            run->dev = sb.st_dev;
+            run->ino = sb.st_ino;
         }
     }
-    run.last_ckpt = MPI_Wtime();
+    run->last_ckpt = MPI_Wtime();
+}
 
-    /* pass 1: every chunk not done */
-    if (run.rank == 0)
-        es_pass1_rank0(&run);
+/* Pass 1 over every chunk not done.  Returns 1 on every rank when all are done. */
+static int es_run_pass1(es_run *run)
+{
+    MPI_Comm comm = run->comm;
+    if (run->rank == 0)
+        es_pass1_rank0(run);
     else
-        es_pass1_worker(&run);
-    int all_done = run.rank == 0 ? run.todo == 0 : 0;
+        es_pass1_worker(run);
+    int all_done = run->rank == 0 ? run->todo == 0 : 0;
     ES_MPI(MPI_Bcast(&all_done, 1, MPI_INT, 0, comm));
+    return all_done;
+}
 
-    /* pass 2 and the results */
+/* Pass 2, the results, the file's close and finish, the closing lines and
+ * [verify].  Returns the exit code. */
+static int es_run_end(es_run *run, int all_done)
+{
+    MPI_Comm comm = run->comm;
+    const es_plan *p = &run->plan;
     es_statset *p1 = NULL, *s2 = NULL;
-    if (all_done && p->parts == 1) s2 = es_pass2(&run, &p1);
-    run.complete = all_done && (p->parts > 1 || s2 != NULL);
-    if (run.rank == 0) {
-        es_results_init(&run.results);
-        if (es_statset_emit(run.stats, &run.results) || (s2 && es_statset_emit(s2, &run.results))) {
+    if (all_done && p->parts == 1) s2 = es_pass2(run, &p1);
+    run->complete = all_done && (p->parts > 1 || s2 != NULL);
+    if (run->rank == 0) {
+        es_results_init(&run->results);
+        if (es_statset_emit(run->stats, &run->results) ||
+            (s2 && es_statset_emit(s2, &run->results))) {
             fprintf(stderr, "econsweep: rank 0: out of memory for the results\n");
             es_abort(comm);
         }
@@ -999,51 +1003,86 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
     es_statset_free(p1);
     es_statset_free(s2);
 
-    if (es_store_close(run.st)) es_abort(comm);
-    run.st = NULL;
+    if (es_store_close(run->st)) es_abort(comm);
+    run->st = NULL;
     int status = 0;
-    if (run.rank == 0) {
+    if (run->rank == 0) {
         unsigned long long flen = 0;
-        unsigned char *fblob = run.complete ? es_make_blob(&run, 1, &flen) : NULL;
-        if (es_store_finish(run.path, &run.results, run.complete, run.rows_done, run.checksum,
+        unsigned char *fblob = run->complete ? es_make_blob(run, 1, &flen) : NULL;
+        if (es_store_finish(run->path, &run->results, run->complete, run->rows_done, run->checksum,
                             fblob, flen))
             status = ES_EXIT_IO;
         free(fblob);
-        if (!status && run.temp && rename(run.path, run.out) != 0) {
-            fprintf(stderr, "econsweep: cannot rename %s to %s: %s\n", run.path, run.out,
+        if (!status && run->temp && rename(run->path, run->out) != 0) {
+            fprintf(stderr, "econsweep: cannot rename %s to %s: %s\n", run->path, run->out,
                     strerror(errno));
             status = ES_EXIT_IO;
         }
         struct stat sb;
-        if (!status && (stat(run.out, &sb) != 0 || sb.st_dev != run.dev || sb.st_ino != run.ino)) {
+        if (!status &&
+            (stat(run->out, &sb) != 0 || sb.st_dev != run->dev || sb.st_ino != run->ino)) {
             fprintf(stderr,
                     "econsweep: %s is no longer the file this run wrote (it or its folder was "
                     "removed or replaced during the run); the results are lost\n",
-                    run.out);
+                    run->out);
             status = ES_EXIT_IO;
         }
-        if (status && run.temp) unlink(run.path);
+        if (status && run->temp) unlink(run->path);
     }
     ES_MPI(MPI_Bcast(&status, 1, MPI_INT, 0, comm));
     es_fail_unlink[0] = '\0';
-    if (status) {
-        es_run_free(&run);
-        return status;
-    }
-    es_closing_line(&run, MPI_Wtime() - run.t0);
+    if (status) return status;
+    es_closing_line(run, MPI_Wtime() - run->t0);
     int vrc = 0;
-    if (run.rank == 0 && run.complete) {
-        if (!es_quiet) es_print_closing_table(stderr, &run.job, p, &run.results);
-        if (run.job.n_verify) {
+    if (run->rank == 0 && run->complete) {
+        if (!es_quiet) es_print_closing_table(stderr, &run->job, p, &run->results);
+        if (run->job.n_verify) {
             char msg[16384];
-            vrc = es_verify_check(&run.job, p, &run.results, msg, sizeof msg);
+            vrc = es_verify_check(&run->job, p, &run->results, msg, sizeof msg);
             es_say("%s", msg);
             if (vrc)
                 es_say("econsweep: %d verification check%s failed\n", vrc, vrc == 1 ? "" : "s");
         }
     }
     ES_MPI(MPI_Bcast(&vrc, 1, MPI_INT, 0, comm));
-    es_run_free(&run);
-    if (!run.complete) return ES_EXIT_INTERRUPTED;
+    if (!run->complete) return ES_EXIT_INTERRUPTED;
     return vrc ? ES_EXIT_VERIFY : ES_EXIT_OK;
+}
+
+static void es_run_init(es_run *run, MPI_Comm comm, const es_run_opts *o)
+{
+    memset(run, 0, sizeof *run);
+    run->comm = comm;
+    run->o = o;
+    MPI_Comm_rank(comm, &run->rank);
+    MPI_Comm_size(comm, &run->size);
+    es_sweep_install_signals();
+    MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN);
+    run->t0 = MPI_Wtime();
+    run->every = o->checkpoint_every > 0 ? o->checkpoint_every : ES_CHECKPOINT_SECONDS;
+}
+
+int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
+{
+    es_run run;
+    es_run_init(&run, comm, o);
+    int rc = es_run_load(&run); /* the same on every rank */
+    unsigned char *blob = NULL;
+    uint64_t bloblen = 0;
+    if (!rc) {
+        if (run.rank == 0) {
+            es_run_info_fill(&run);
+            rc = es_preflight(&run);
+            if (!rc && o->resume) rc = es_resume_read(&run, &blob, &bloblen);
+        }
+        ES_MPI(MPI_Bcast(&rc, 1, MPI_INT, 0, comm));
+    }
+    if (!rc) rc = es_run_start(&run, blob, bloblen);
+    free(blob);
+    if (!rc) {
+        es_run_open(&run, o->resume);
+        rc = es_run_end(&run, es_run_pass1(&run));
+    }
+    es_run_free(&run);
+    return rc;
 }

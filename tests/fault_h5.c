@@ -70,3 +70,20 @@ herr_t __wrap_H5Fclose(hid_t f)
 {
     return es_fault_now("H5Fclose") ? -1 : __real_H5Fclose(f);
 }
+
+/* ES_SLOW_MS=N: every chunk takes N ms longer, so that tests can interrupt a
+ * run at a time of their choosing (the chunk is then dropped as usual). */
+#include <time.h>
+
+#include "pipe.h"
+
+int __real_es_pipe_run(es_pipe *pp, uint64_t first, size_t n, es_statset *ss);
+int __wrap_es_pipe_run(es_pipe *pp, uint64_t first, size_t n, es_statset *ss)
+{
+    const char *ms = getenv("ES_SLOW_MS");
+    if (ms && atoi(ms) > 0) {
+        struct timespec t = {atoi(ms) / 1000, (long)(atoi(ms) % 1000) * 1000000L};
+        nanosleep(&t, NULL);
+    }
+    return __real_es_pipe_run(pp, first, n, ss);
+}

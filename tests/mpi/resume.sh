@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# tests/mpi/resume.sh JOB SAMPLES: a run interrupted at a random time (SIGUSR1
+# tests/mpi/resume.sh SLOW JOB SAMPLES: a run interrupted at a random time (SIGUSR1
 # to mpiexec, SIGTERM to mpiexec, SIGKILL of every process) and resumed on
 # another rank count ends equal to an uninterrupted run: rows, summaries,
 # events, sensitivity, state and checksum.  A file of another job, a complete
 # file and a missing file are refused.
 . "$(dirname "$0")/lib.sh"
-job=$1 n=$2
+slow=$1 job=$2 n=$3 # slow: the program with chunks made 5 ms longer (ES_SLOW_MS)
 groups="/sample /inputs /outputs /summary /events /sensitivity /state"
 run_np 2 run "$job" -o "$ES_TMP/ref.h5" --samples "$n" --store all 2>"$ES_TMP/ref.log" \
     && ok "uninterrupted run" || { bad "uninterrupted run"; cat "$ES_TMP/ref.log"; }
@@ -23,14 +23,14 @@ same_as_ref() { # same_as_ref FILE LABEL
 }
 
 start_run() { # start_run FILE: in the background; waits for the first checkpoint
-    mpiexec --oversubscribe -n 2 "$ES_BIN" run "$job" -o "$1" --samples "$n" --store all \
+    ES_SLOW_MS=5 mpiexec --oversubscribe -n 2 "$slow" run "$job" -o "$1" --samples "$n" --store all \
         --checkpoint-every 1 2>"$1.log" &
     pid=$!
     for _ in $(seq 1 300); do
         h5dump -d /state/chunk_done "$1" 2>/dev/null | grep -q ' 1,' && break
         sleep 0.05
     done
-    sleep "0.$((RANDOM % 6))"
+    sleep "0.$((RANDOM % 8))"
 }
 
 # SIGUSR1: exit 4, a partial file whose unwritten rows read as NaN, the command to resume
