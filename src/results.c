@@ -27,8 +27,10 @@ static void es_res_array_free(es_res_array *a)
 
 void es_results_free(es_results *r)
 {
-    for (size_t i = 0; i < r->n; i++)
-        es_res_array_free(&r->a[i]);
+    for (size_t i = 0; i < r->n; i++) {
+        es_res_array_free(r->a[i]);
+        free(r->a[i]);
+    }
     free(r->a);
     memset(r, 0, sizeof *r);
 }
@@ -50,7 +52,7 @@ es_res_array *es_results_add(es_results *r, const char *path, es_res_type type, 
     }
     if (r->n == r->cap) {
         size_t nc = r->cap ? 2 * r->cap : 32;
-        es_res_array *na = realloc(r->a, nc * sizeof *na);
+        es_res_array **na = realloc(r->a, nc * sizeof *na);
         if (!na) {
             r->oom = 1;
             return NULL;
@@ -58,8 +60,11 @@ es_res_array *es_results_add(es_results *r, const char *path, es_res_type type, 
         r->a = na;
         r->cap = nc;
     }
-    es_res_array *a = &r->a[r->n];
-    memset(a, 0, sizeof *a);
+    es_res_array *a = calloc(1, sizeof *a);
+    if (!a) {
+        r->oom = 1;
+        return NULL;
+    }
     snprintf(a->path, sizeof a->path, "%s", path);
     a->type = type;
     a->rank = rank;
@@ -70,13 +75,14 @@ es_res_array *es_results_add(es_results *r, const char *path, es_res_type type, 
     if (type == ES_RES_GROUP) a->rank = 0;
     a->data = calloc(n ? n : 1, elem);
     if (!a->data) {
+        free(a);
         r->oom = 1;
         return NULL;
     }
     if (type == ES_RES_F64)
         for (uint64_t i = 0; i < n; i++)
             ((double *)a->data)[i] = NAN;
-    r->n++;
+    r->a[r->n++] = a;
     return a;
 }
 
@@ -164,14 +170,14 @@ int es_res_set_str(es_res_array *a, size_t i, const char *s)
 const es_res_array *es_results_find(const es_results *r, const char *path)
 {
     for (size_t i = 0; i < r->n; i++)
-        if (strcmp(r->a[i].path, path) == 0) return &r->a[i];
+        if (strcmp(r->a[i]->path, path) == 0) return r->a[i];
     return NULL;
 }
 
 es_res_array *es_results_find_mut(es_results *r, const char *path)
 {
     for (size_t i = 0; i < r->n; i++)
-        if (strcmp(r->a[i].path, path) == 0) return &r->a[i];
+        if (strcmp(r->a[i]->path, path) == 0) return r->a[i];
     return NULL;
 }
 

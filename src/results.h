@@ -38,7 +38,7 @@ typedef struct {
 } es_res_array;
 
 typedef struct {
-    es_res_array *a;
+    es_res_array **a; /* each array allocated on its own: pointers stay valid as arrays are added */
     size_t n, cap;
     int oom; /* an allocation failed: the results are incomplete */
 } es_results;

@@ -764,7 +764,7 @@ int es_store_finish(const char *path, const es_results *r, int complete, uint64_
     hid_t *ids = calloc(r->n ? r->n : 1, sizeof *ids);
     if (!ids) rc = -1;
     for (size_t i = 0; i < r->n && !rc; i++) {
-        const es_res_array *a = &r->a[i];
+        const es_res_array *a = r->a[i];
         ids[i] = -1;
         if (a->type == ES_RES_GROUP) {
             htri_t ex = H5Lexists(f, a->path, H5P_DEFAULT);
@@ -792,19 +792,19 @@ int es_store_finish(const char *path, const es_results *r, int complete, uint64_
     }
     /* coordinates become dimension scales, then every dimension gets its own */
     for (size_t i = 0; i < r->n && !rc; i++)
-        if (r->a[i].is_coord && ids[i] >= 0) {
+        if (r->a[i]->is_coord && ids[i] >= 0) {
             char base[ES_RES_PATHMAX];
-            es_res_basename(r->a[i].path, base, sizeof base);
+            es_res_basename(r->a[i]->path, base, sizeof base);
             if (H5DSset_scale(ids[i], base) < 0)
-                rc = es_h5_report(-1, path, "H5DSset_scale", r->a[i].path, 0);
+                rc = es_h5_report(-1, path, "H5DSset_scale", r->a[i]->path, 0);
         }
     for (size_t i = 0; i < r->n && !rc; i++) {
-        const es_res_array *a = &r->a[i];
+        const es_res_array *a = r->a[i];
         if (a->is_coord || a->type == ES_RES_GROUP || ids[i] < 0) continue;
         for (int k = 0; k < a->rank && !rc; k++) {
             if (!a->dimnames[k][0]) continue;
             size_t j = 0;
-            while (j < r->n && strcmp(r->a[j].path, a->dimnames[k]) != 0)
+            while (j < r->n && strcmp(r->a[j]->path, a->dimnames[k]) != 0)
                 j++;
             if (j == r->n || ids[j] < 0) continue;
             char base[ES_RES_PATHMAX];
