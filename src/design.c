@@ -19,7 +19,9 @@
 
 #include "rng.h"
 
-const es_design_type *const es_designs[] = {&es_design_mc, NULL};
+/* the other rows: design_lhs.c, design_sobol.c, design_grid.c, design_saltelli.c */
+const es_design_type *const es_designs[] = {&es_design_mc,   &es_design_lhs,      &es_design_sobol,
+                                            &es_design_grid, &es_design_saltelli, NULL};
 
 const es_design_type *es_design_find(const char *name)
 {
@@ -213,12 +215,12 @@ static void es_mc_points(void *state, const es_design_cfg *cfg, uint64_t first, 
     (void)state;
     for (size_t j = 0; j < cfg->dim; j++)
         for (size_t k = 0; k < n; k++)
-            u[j][k] = es_rng_uniform(cfg->seed, (uint32_t)j, first + k);
+            u[j][k] = es_rng_uniform(cfg->seed, ES_STREAM_MC + (uint32_t)j, first + k);
 }
 
 const es_design_type es_design_mc = {
     .name = "mc",
-    .help = "independent Monte Carlo: any sample count, error ~ 1/sqrt(N)",
+    .help = "independent Monte Carlo: any model or sample count, error ~ 1/sqrt(N); N evaluations",
     .correlations = 1,
     .base_ok = 1,
     .evals = es_one,

@@ -11,9 +11,20 @@
  * points of indices [first, first+n) are written as u[j][k*evals + e]: input
  * dimension j < d, point k, evaluation e < evals.
  *
+ * The rows (one file each, formulas and references there):
+ *   mc        design.c          independent Philox uniforms
+ *   lhs       design_lhs.c      strata by a keyed Feistel permutation, O(1) memory
+ *   sobol     design_sobol.c    Joe-Kuo Sobol points from the index (Gray code),
+ *                               optional digital shift; not GSL's gsl_qrng_sobol,
+ *                               which stops at 40 dimensions and cannot skip ahead
+ *   grid      design_grid.c     full factorial, first dimension slowest
+ *   saltelli  design_saltelli.c A, B, A_B^(j) from one 2d-dimensional base point
+ *
  * Rank correlations between inputs go through a Gaussian copula applied after
  * the type's points (designs that allow it: mc, lhs, sobol).  The design owns
- * that step; the loader only asks whether a set of correlations is valid. */
+ * that step; the loader only asks whether a set of correlations is valid.  A
+ * correlated dimension keeps its marginal exactly but loses lhs's exact
+ * stratification and sobol's net structure. */
 #ifndef ES_DESIGN_H
 #define ES_DESIGN_H
 
@@ -21,6 +32,15 @@
 #include <stdint.h>
 
 #define ES_DESIGN_MAXDIM 64 /* uncertain inputs a design takes */
+
+/* The Philox dimensions (rng.h) the designs draw from, for design dimension
+ * j: disjoint for any j < 2^16, so no two uses share a random stream. */
+enum {
+    ES_STREAM_MC = 0,               /* mc: u_j(i) = uniform(seed, j, i) */
+    ES_STREAM_LHS_JITTER = 0x10000, /* lhs: the jitter within the stratum */
+    ES_STREAM_LHS_KEY = 0x20000,    /* lhs: the Feistel round keys */
+    ES_STREAM_SOBOL = 0x30000,      /* sobol: the digital shift */
+};
 
 /* A Spearman rank correlation between dimensions a and b. */
 typedef struct {
