@@ -699,19 +699,11 @@ int es_job_read_file(const char *path, char **text, size_t *len, char *err, size
         snprintf(err, errlen, "cannot open: %s", strerror(errno));
         return -1;
     }
+    /* read at most one byte past the cap, to know a file is larger */
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
-    while (buf) {
+    while (buf && n <= ES_JOB_MAXFILE) {
         if (n + 1 >= cap) {
-            if (n > ES_JOB_MAXFILE) { /* read one byte past the limit to know it */
-                snprintf(err, errlen,
-                         "file is larger than %zu MiB; expected a job or scenario file, which is "
-                         "small text",
-                         ES_JOB_MAXFILE >> 20);
-                free(buf);
-                fclose(f);
-                return -1;
-            }
             char *nb = realloc(buf, cap * 2);
             if (!nb) {
                 free(buf);
@@ -721,7 +713,9 @@ int es_job_read_file(const char *path, char **text, size_t *len, char *err, size
             buf = nb;
             cap *= 2;
         }
-        size_t got = fread(buf + n, 1, cap - 1 - n, f);
+        size_t want = cap - 1 - n;
+        if (want > ES_JOB_MAXFILE + 1 - n) want = ES_JOB_MAXFILE + 1 - n;
+        size_t got = fread(buf + n, 1, want, f);
         n += got;
         if (got == 0) break;
     }
@@ -732,6 +726,15 @@ int es_job_read_file(const char *path, char **text, size_t *len, char *err, size
     }
     if (ferror(f)) {
         snprintf(err, errlen, "cannot read: %s", strerror(errno));
+        free(buf);
+        fclose(f);
+        return -1;
+    }
+    if (n > ES_JOB_MAXFILE) {
+        snprintf(err, errlen,
+                 "file is larger than %zu MiB; expected a job or scenario file, which is small "
+                 "text",
+                 ES_JOB_MAXFILE >> 20);
         free(buf);
         fclose(f);
         return -1;

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "job.h"
 
@@ -905,6 +907,58 @@ static void test_scenario_by_name(void **state)
     es_job_free(&j);
 }
 
+/* The same through the file reader, on real files in a temporary folder. */
+static void test_real_files(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/es_test_job_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char jobs[300], inputs[300], job[400], scen[400], err[2048];
+    snprintf(jobs, sizeof jobs, "%s/jobs", dir);
+    snprintf(inputs, sizeof inputs, "%s/share", dir);
+    assert_int_equal(mkdir(jobs, 0700), 0);
+    assert_int_equal(mkdir(inputs, 0700), 0);
+    snprintf(job, sizeof job, "%s/j.ini", jobs);
+    snprintf(scen, sizeof scen, "%s/base_case.ini", inputs);
+    FILE *f = fopen(job, "w");
+    fputs("[sweep]\nscenario = base_case\nsamples = 10\n", f);
+    fclose(f);
+    f = fopen(scen, "w");
+    fputs("[a]\nmfu = 0.41\n", f);
+    fclose(f);
+    es_job j;
+    /* found in the second folder of ECONSWEEP_PATH, after a missing one */
+    char path[700];
+    snprintf(path, sizeof path, "%s/none:%s", dir, inputs);
+    setenv("ECONSWEEP_PATH", path, 1);
+    if (es_job_load(&j, job, err, sizeof err)) fail_msg("%s", err);
+    assert_string_equal(j.scenario_path, scen);
+    assert_true(j.value[es_model_input_index(j.model, "mfu")] == 0.41);
+    es_job_free(&j);
+    unsetenv("ECONSWEEP_PATH");
+    assert_int_equal(es_job_load(&j, job, err, sizeof err), 1);
+    assert_non_null(strstr(err, ":2: [sweep] scenario: no scenario 'base_case' (base_case.ini)"));
+    /* a folder, a missing file */
+    assert_int_equal(es_job_load(&j, jobs, err, sizeof err), 1);
+    assert_non_null(strstr(err, "cannot read: Is a directory; expected a readable job file"));
+    snprintf(path, sizeof path, "%s/nope.ini", dir);
+    assert_int_equal(es_job_load(&j, path, err, sizeof err), 1);
+    assert_non_null(strstr(err, "nope.ini: cannot open: No such file or directory"));
+    /* a file above the cap is refused while reading, with the cap */
+    f = fopen(scen, "w");
+    for (size_t i = 0; i < (ES_JOB_MAXFILE >> 10) + 1; i++)
+        for (int k = 0; k < 1024; k++)
+            fputc(k % 64 == 63 ? '\n' : ';', f);
+    fclose(f);
+    assert_int_equal(es_job_load(&j, scen, err, sizeof err), 1);
+    assert_non_null(strstr(err, "file is larger than 4 MiB"));
+    remove(job);
+    remove(scen);
+    rmdir(jobs);
+    rmdir(inputs);
+    rmdir(dir);
+}
+
 /* A rule joining inputs is reported at the line that set the value breaking it. */
 static void test_rule_at_its_line(void **state)
 {
@@ -945,6 +999,7 @@ int main(void)
         cmocka_unit_test(test_verify),
         cmocka_unit_test(test_output_relative_to_current_folder),
         cmocka_unit_test(test_scenario_by_name),
+        cmocka_unit_test(test_real_files),
         cmocka_unit_test(test_rule_at_its_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
