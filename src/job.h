@@ -20,6 +20,8 @@
 #define ES_JOB_MAXSCAN 3    /* scanned inputs */
 #define ES_JOB_NAMEMAX 64   /* event names */
 #define ES_JOB_PATHMAX 4096
+#define ES_JOB_MAXFILE ((size_t)4 << 20) /* bytes of a job or scenario file */
+#define ES_JOB_MAXSCANVALUES 1000000     /* values of one scanned input */
 
 typedef enum { ES_STORE_ALL, ES_STORE_OUTPUTS, ES_STORE_SUMMARY } es_store_kind;
 
@@ -69,9 +71,14 @@ typedef struct {
 } es_corr;
 
 typedef struct {
-    char path[ES_JOB_PATHMAX];          /* the job file, as given */
-    char scenario_path[ES_JOB_PATHMAX]; /* resolved against the job file's folder; "" if none */
-    char output[ES_JOB_PATHMAX];        /* resolved against the job file's folder */
+    char path[ES_JOB_PATHMAX]; /* the job file, as given */
+    /* the scenario file found: a path with a '/' relative to the job file's
+     * folder, or a name found next to the job, in ECONSWEEP_DATADIR or in
+     * ECONSWEEP_PATH; "" if none */
+    char scenario_path[ES_JOB_PATHMAX];
+    char output[ES_JOB_PATHMAX]; /* as written: a relative path is relative to the current folder */
+    int scenario_line;           /* line of [sweep] scenario, 0 when absent */
+    int output_line;             /* line of [sweep] output, 0 when absent */
     const es_model *model;
     const es_design_type *design;
     const es_design_type *base; /* saltelli: its base design (default sobol) */
@@ -138,7 +145,11 @@ void es_job_design_corr(const es_job *job, es_design_corr *corr);
 /* Name, unit of a variable reference. */
 const char *es_varref_name(const es_model *m, es_varref r);
 
-/* A whole number in [lo, hi], as digits or as a decimal like 1e6.  0 or -1. */
+/* A whole number in [lo, hi], as digits or as a decimal like 1e6 or 1.5e3,
+ * read exactly (never through a double): 0, or -1 with the reason ("is not a
+ * whole number", "is above 2^64-1", ...) in *why when why is not NULL. */
+int es_parse_whole(const char *s, uint64_t lo, uint64_t hi, uint64_t *out, const char **why);
+/* The same without the reason.  0 or -1. */
 int es_parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 
 /* 64-bit FNV-1a fingerprint of what fixes a run's values: model, job and
