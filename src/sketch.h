@@ -36,7 +36,7 @@
  * Memory.  A bucket's count is a uint64_t.  Buckets live in pages of one
  * octave (70 counts, 560 bytes) allocated when a value first falls in that
  * octave, found through a directory of 8 bytes per octave between the
- * smallest and largest octave seen on each side.  Per variable: 112 bytes
+ * smallest and largest octave seen on each side.  Per variable: 64 bytes
  * of header + 560 bytes per octave that holds values + 8 bytes per octave
  * spanned.  A variable spread over six decades (20 octaves) takes about
  * 11.5 KB; the bound, every finite double on both signs, is 2.4 MB.  Packed

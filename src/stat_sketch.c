@@ -226,30 +226,37 @@ static void es_histogram(const es_sketch *s, double *edges, uint64_t *counts, ui
     *above = n - prev;
 }
 
+/* es_results_add may move every array it holds: a pointer to one is good
+ * only until the next add.  So arrays are added first and found again. */
+static es_res_array *es_find(es_results *r, const char *path)
+{
+    return es_results_find_mut(r, path);
+}
+
 static int es_sketch_emit_var(const es_sketchstat *st, const es_plan *p, es_results *r, size_t v)
 {
     const char *name = es_plan_var_name(p, v);
-    char path[ES_RES_PATHMAX];
-    uint64_t nb = ES_NBINS + 1;
-    snprintf(path, sizeof path, "/summary/%s/histogram_edges", name);
-    es_res_array *ed = es_stats_array(r, p, path, ES_RES_F64, 1, &nb);
-    nb = ES_NBINS;
-    snprintf(path, sizeof path, "/summary/%s/histogram_counts", name);
-    es_res_array *hc = es_stats_array(r, p, path, ES_RES_U64, 1, &nb);
-    snprintf(path, sizeof path, "/summary/%s/histogram_below", name);
-    es_res_array *hb = es_stats_array(r, p, path, ES_RES_U64, 0, NULL);
-    snprintf(path, sizeof path, "/summary/%s/histogram_above", name);
-    es_res_array *ha = es_stats_array(r, p, path, ES_RES_U64, 0, NULL);
-    uint64_t m = 0;
+    enum { ED, HC, HB, HA, SK, SC, SL, NA };
+    static const char *const leaf[NA] = {"histogram_edges", "histogram_counts", "histogram_below",
+                                         "histogram_above", "sketch_key",       "sketch_count",
+                                         "sketch_cell"};
+    char path[NA][ES_RES_PATHMAX];
+    for (int k = 0; k < NA; k++)
+        snprintf(path[k], sizeof path[k], "/summary/%s/%s", name, leaf[k]);
+    uint64_t m = 0, nb = ES_NBINS + 1, nc = ES_NBINS;
     for (uint64_t c = 0; c < p->cells; c++)
         m += es_sketch_nbuckets(&st->sk[c * p->nvars + v]);
-    snprintf(path, sizeof path, "/summary/%s/sketch_key", name);
-    es_res_array *sk = es_results_add(r, path, ES_RES_I64, 1, &m);
-    snprintf(path, sizeof path, "/summary/%s/sketch_count", name);
-    es_res_array *sc = es_results_add(r, path, ES_RES_U64, 1, &m);
-    snprintf(path, sizeof path, "/summary/%s/sketch_cell", name);
-    es_res_array *sl = es_results_add(r, path, ES_RES_U64, 1, &m);
-    if (!ed || !hc || !hb || !ha || !sk || !sc || !sl) return -1;
+    if (!es_stats_array(r, p, path[ED], ES_RES_F64, 1, &nb) ||
+        !es_stats_array(r, p, path[HC], ES_RES_U64, 1, &nc) ||
+        !es_stats_array(r, p, path[HB], ES_RES_U64, 0, NULL) ||
+        !es_stats_array(r, p, path[HA], ES_RES_U64, 0, NULL) ||
+        !es_results_add(r, path[SK], ES_RES_I64, 1, &m) ||
+        !es_results_add(r, path[SC], ES_RES_U64, 1, &m) ||
+        !es_results_add(r, path[SL], ES_RES_U64, 1, &m))
+        return -1;
+    es_res_array *ed = es_find(r, path[ED]), *hc = es_find(r, path[HC]), *hb = es_find(r, path[HB]);
+    es_res_array *ha = es_find(r, path[HA]), *sk = es_find(r, path[SK]), *sc = es_find(r, path[SC]);
+    es_res_array *sl = es_find(r, path[SL]);
     es_res_attr_str(ed, "long_name",
                     "edges of 40 equal-width bins between the 0.5% and 99.5% "
                     "quantiles");
@@ -304,13 +311,17 @@ static int es_sketchstat_emit(const void *s, const es_plan *p, es_results *r)
         es_res_array *cv = es_results_coord_str(r, "/summary/variable", p->nvars, names);
         free(names);
         if (!cv) return -1;
+        es_res_attr_str(cv, "long_name", "uncertain inputs, then outputs");
     }
-    es_res_array *cp = es_results_coord_f64(r, "/summary/quantile_p", ES_NQ, es_quantile_p);
     uint64_t inner[2] = {p->nvars, ES_NQ};
-    es_res_array *q = es_stats_array(r, p, "/summary/quantiles", ES_RES_F64, 2, inner);
-    es_res_array *ql = es_stats_array(r, p, "/summary/quantiles_lo", ES_RES_F64, 2, inner);
-    es_res_array *qh = es_stats_array(r, p, "/summary/quantiles_hi", ES_RES_F64, 2, inner);
-    if (!cp || !q || !ql || !qh) return -1;
+    if (!es_results_coord_f64(r, "/summary/quantile_p", ES_NQ, es_quantile_p) ||
+        !es_stats_array(r, p, "/summary/quantiles", ES_RES_F64, 2, inner) ||
+        !es_stats_array(r, p, "/summary/quantiles_lo", ES_RES_F64, 2, inner) ||
+        !es_stats_array(r, p, "/summary/quantiles_hi", ES_RES_F64, 2, inner))
+        return -1;
+    es_res_array *cp = es_find(r, "/summary/quantile_p"), *q = es_find(r, "/summary/quantiles");
+    es_res_array *ql = es_find(r, "/summary/quantiles_lo"),
+                 *qh = es_find(r, "/summary/quantiles_hi");
     es_res_attr_str(cp, "long_name", "probability of each quantile");
     es_res_array *arr[3] = {q, ql, qh};
     for (int a = 0; a < 3; a++) {
@@ -331,15 +342,21 @@ static int es_sketchstat_emit(const void *s, const es_plan *p, es_results *r)
     es_res_attr_str(ql, "method", ci);
     es_res_attr_str(qh, "method", ci);
     double *qv = q->data, *lv = ql->data, *hv = qh->data;
+    /* the interval's ranks depend on n only: variables mostly share it */
+    uint64_t cn = 0, cl[ES_NQ], cu[ES_NQ];
     for (uint64_t c = 0; c < p->cells; c++)
         for (size_t v = 0; v < p->nvars; v++) {
             const es_sketch *sk = &st->sk[c * p->nvars + v];
             uint64_t n = es_sketch_count(sk);
             size_t o = ((size_t)c * p->nvars + v) * ES_NQ;
+            if (n && n != cn) {
+                for (int k = 0; k < ES_NQ; k++)
+                    es_quantile_ci_ranks(n, es_quantile_p[k], &cl[k], &cu[k]);
+                cn = n;
+            }
             for (int k = 0; k < ES_NQ; k++) {
                 if (n == 0) continue; /* NaN */
-                uint64_t l, u;
-                es_quantile_ci_ranks(n, es_quantile_p[k], &l, &u);
+                uint64_t l = cl[k], u = cu[k];
                 qv[o + k] = es_sketch_quantile(sk, es_quantile_p[k]);
                 lv[o + k] = l == 0 ? -INFINITY : es_sketch_rank_value(sk, l - 1);
                 hv[o + k] = u > n ? INFINITY : es_sketch_rank_value(sk, u - 1);

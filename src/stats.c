@@ -6,7 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-const es_stat_type *const es_stat_types[] = {&es_stat_moments, &es_stat_sketch, NULL};
+/* one line each, in the order they are emitted */
+const es_stat_type *const es_stat_types[] = {
+    &es_stat_moments,
+    &es_stat_sketch,
+    &es_stat_rank,
+    NULL,
+};
 
 struct es_statset {
     const es_plan *plan;
