@@ -46,8 +46,8 @@ static void run_free(run *r)
     free(r);
 }
 
-/* Load a job from text; sens: design points of the sensitivity pass (0: the job's). */
-static run *load(const char *text, uint64_t sens)
+/* Load a job from text (no plan yet). */
+static run *load_job(const char *text)
 {
     run *r = calloc(1, sizeof *r);
     es_job_mem_file files[] = {{"t.ini", text, strlen(text)}, {NULL, NULL, 0}};
@@ -56,6 +56,14 @@ static run *load(const char *text, uint64_t sens)
         fprintf(stderr, "%s", err);
         fail();
     }
+    return r;
+}
+
+/* The plan, the pipeline and the anchors; sens: design points of the
+ * sensitivity pass (0: the job's). */
+static run *prepare(run *r, uint64_t sens)
+{
+    char err[2048];
     if (sens) r->job.sens_samples = sens;
     assert_int_equal(es_plan_init(&r->plan, &r->job, err, sizeof err), 0);
     r->pipe = es_pipe_new(&r->plan, err, sizeof err);
@@ -64,6 +72,11 @@ static run *load(const char *text, uint64_t sens)
     assert_non_null(r->anchor);
     es_results_init(&r->res);
     return r;
+}
+
+static run *load(const char *text, uint64_t sens)
+{
+    return prepare(load_job(text), sens);
 }
 
 /* Pass 1 over every chunk, each chunk's state packed and merged as the
@@ -521,12 +534,93 @@ static void test_nonfinite_rows(void **state)
     run_free(r);
 }
 
+/* A scan of two electricity prices: every result gains the scan dimension
+ * in front, each cell has its own sketches and indices.  The energy cost is
+ * proportional to the price, and 160/40 = 2^2 shifts the sketch's buckets by
+ * exactly two octaves, so its ranks, Spearman and PRCC are the same bits in
+ * both cells, and its quantiles scale by 4 up to the sketch's accuracy. */
+static void test_scan(void **state)
+{
+    (void)state;
+    const char *job = "[sweep]\nmodel = compute_economics\nsamples = 3000\nseed = 8\nchunk = 700\n"
+                      "[investment_usd]\ndist = uniform\nlow = 1.0e10\nhigh = 2.5e10\n"
+                      "[chip_share]\ndist = uniform\nlow = 0.3\nhigh = 0.7\n"
+                      "[mfu]\ndist = uniform\nlow = 0.3\nhigh = 0.45\n";
+    run *r = load_job(job);
+    int pe = -1;
+    for (size_t i = 0; i < r->job.model->n_inputs; i++)
+        if (!strcmp(r->job.model->inputs[i].name, "electricity_usd_per_mwh")) pe = (int)i;
+    assert_true(pe >= 0);
+    r->job.n_scan = 1;
+    r->job.scan[0].input = pe;
+    r->job.scan[0].n = 2;
+    r->job.scan[0].values = malloc(2 * sizeof(double));
+    r->job.scan[0].values[0] = 40;
+    r->job.scan[0].values[1] = 160;
+    prepare(r, 0);
+    const es_plan *p = &r->plan;
+    assert_true(p->cells == 2 && p->rows == 6000);
+    pass1(r);
+    pass2(r, 700);
+    const char *scan = "/scan/electricity_usd_per_mwh";
+    const es_res_array *q = es_results_find(&r->res, "/summary/quantiles");
+    assert_true(q->rank == 3 && q->dims[0] == 2 && !strcmp(q->dimnames[0], scan));
+    const es_res_array *sp = es_results_find(&r->res, "/sensitivity/spearman");
+    const es_res_array *pr = es_results_find(&r->res, "/sensitivity/prcc");
+    assert_true(sp->rank == 3 && sp->dims[0] == 2 && !strcmp(sp->dimnames[0], scan));
+    assert_true(pr->rank == 3 && !strcmp(pr->dimnames[1], "/sensitivity/output"));
+    const char *e = "energy_cost_usd_per_year";
+    int f0, f1;
+    for (size_t j = 0; j < p->d; j++) {
+        const char *in = es_plan_var_name(p, j);
+        double a = es_verify_lookup(p, &r->res, "spearman", e, in, 0, &f0);
+        double b = es_verify_lookup(p, &r->res, "spearman", e, in, 1, &f1);
+        assert_true(f0 && f1 && a == b);
+        a = es_verify_lookup(p, &r->res, "prcc", e, in, 0, &f0);
+        b = es_verify_lookup(p, &r->res, "prcc", e, in, 1, &f1);
+        assert_true(a == b);
+        a = es_verify_lookup(p, &r->res, "first_order", e, in, 0, &f0);
+        b = es_verify_lookup(p, &r->res, "first_order", e, in, 1, &f1);
+        assert_true(fabs(a - b) < 1e-9);
+    }
+    /* more chips with a larger investment: more energy */
+    assert_true(es_verify_lookup(p, &r->res, "prcc", e, "investment_usd", 1, &f1) > 0.8);
+    const char *qs[] = {"p05", "p50", "p95"};
+    for (int k = 0; k < 3; k++) {
+        double a = es_verify_lookup(p, &r->res, qs[k], e, "", 0, &f0);
+        double b = es_verify_lookup(p, &r->res, qs[k], e, "", 1, &f1);
+        assert_true(f0 && f1 && fabs(b / (4 * a) - 1) < 2 * ES_SKETCH_ALPHA);
+    }
+    /* the histogram of each cell holds that cell's rows; the sketch lists both cells */
+    const es_res_array *hc = es_results_find(&r->res, "/summary/investment_usd/histogram_counts");
+    const es_res_array *hb = es_results_find(&r->res, "/summary/investment_usd/histogram_below");
+    const es_res_array *ha = es_results_find(&r->res, "/summary/investment_usd/histogram_above");
+    assert_true(hc->rank == 2 && hc->dims[0] == 2 && hc->dims[1] == 40);
+    for (int c = 0; c < 2; c++) {
+        uint64_t tot = ((uint64_t *)hb->data)[c] + ((uint64_t *)ha->data)[c];
+        for (int i = 0; i < 40; i++)
+            tot += ((uint64_t *)hc->data)[c * 40 + i];
+        assert_true(tot == 3000);
+    }
+    const es_res_array *cell = es_results_find(&r->res, "/summary/investment_usd/sketch_cell");
+    const es_res_array *cnt = es_results_find(&r->res, "/summary/investment_usd/sketch_count");
+    uint64_t per[2] = {0, 0};
+    for (uint64_t i = 0; i < cell->dims[0]; i++)
+        per[((uint64_t *)cell->data)[i]] += ((uint64_t *)cnt->data)[i];
+    assert_true(per[0] == 3000 && per[1] == 3000);
+    run_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ishigami),          cmocka_unit_test(test_grouping),
-        cmocka_unit_test(test_sobol_g),           cmocka_unit_test(test_prcc_artefact),
-        cmocka_unit_test(test_sketch_cdf_helper), cmocka_unit_test(test_nonfinite_rows),
+        cmocka_unit_test(test_ishigami),
+        cmocka_unit_test(test_grouping),
+        cmocka_unit_test(test_sobol_g),
+        cmocka_unit_test(test_prcc_artefact),
+        cmocka_unit_test(test_sketch_cdf_helper),
+        cmocka_unit_test(test_nonfinite_rows),
+        cmocka_unit_test(test_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
