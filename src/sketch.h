@@ -40,12 +40,14 @@
  * of header + 560 bytes per octave that holds values + 8 bytes per octave
  * spanned.  A variable spread over six decades (20 octaves) takes about
  * 11.5 KB; the bound, every finite double on both signs, is 2.4 MB.  Packed
- * (canonical) bytes: 56 bytes + 2 to 8 bytes per non-empty bucket.
+ * (canonical) bytes: 56 bytes + 2 to 20 (typically 2 to 4) bytes per
+ * non-empty bucket.
  *
  * Cost.  Adding a value: a few integer operations, one table lookup, one
- * comparison and a counter increment (no log, no division).  Merging:
+ * comparison and a counter increment (no log, no division): 6.8 ns a value
+ * measured (1e7 lognormal values in chunks of 16384, -O2).  Merging:
  * one addition per bucket.  A quantile or a CDF: a walk over the pages
- * (es_sketch_ranker gives the CDF in O(1) after one walk). */
+ * (es_sketch_ranker gives the CDF in O(1), about 25 ns, after one walk). */
 #ifndef ES_SKETCH_H
 #define ES_SKETCH_H
 
@@ -55,10 +57,10 @@
 #include "plan.h"
 
 #define ES_SKETCH_K 70 /* buckets per octave */
-#define ES_SKETCH_ALPHA                                                                            \
-    0.0049511                  /* relative accuracy (gamma-1)/(gamma+1) = 0.00495101, rounded up */
-#define ES_SKETCH_EMIN (-1074) /* exponent of the smallest subnormal */
-#define ES_SKETCH_OCTAVES 2098 /* exponents -1074 .. 1023 */
+/* the relative accuracy (gamma - 1)/(gamma + 1) = 0.00495101, rounded up */
+#define ES_SKETCH_ALPHA 0.0049511
+#define ES_SKETCH_EMIN (-1074)                             /* exponent of the smallest subnormal */
+#define ES_SKETCH_OCTAVES 2098                             /* exponents -1074 .. 1023 */
 #define ES_SKETCH_KEYMAX (ES_SKETCH_OCTAVES * ES_SKETCH_K) /* largest key: 146860 */
 #define ES_SKETCH_PACKMIN 56                               /* bytes of an empty packed sketch */
 

@@ -54,7 +54,10 @@
  *
  * Cost per row: d(d+1)/2 + d integer multiply-adds for the inputs (shared by
  * the outputs that are finite together), and per output one O(1) CDF
- * lookup and 2d + 4 multiply-adds.  Memory per cell: about 16 n_out d (M+1)
+ * lookup (about 25 ns) and 2d + 4 multiply-adds: measured 1.7 us a row for
+ * jobs/openai_amazon.ini (15 inputs, 16 outputs; the pipeline itself takes
+ * 2.7 us a row), 0.23 s per cell for the default 131072 points.  Memory per cell: about 16 n_out d
+ * (M+1)
  * + 8 d M + 8 d^2 bytes (about 200 KB for 15 inputs, 16 outputs and M = 50)
  * and the outputs' CDF tables (the size of their sketches). */
 #include <gsl/gsl_errno.h>
