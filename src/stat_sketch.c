@@ -214,8 +214,10 @@ static void es_histogram(const es_sketch *s, double *edges, uint64_t *counts, ui
         lo -= h;
         hi += h;
     }
+    /* the width as hi/40 - lo/40: finite even for -DBL_MAX .. DBL_MAX */
+    const double w = hi / ES_NBINS - lo / ES_NBINS;
     for (int i = 0; i <= ES_NBINS; i++)
-        edges[i] = i == ES_NBINS ? hi : lo + (hi - lo) * i / ES_NBINS;
+        edges[i] = i == ES_NBINS ? hi : lo + w * i;
     uint64_t prev = es_sketch_count_below(s, edges[0], 0);
     *below = prev;
     for (int i = 1; i <= ES_NBINS; i++) {
