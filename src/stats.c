@@ -6,7 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-const es_stat_type *const es_stat_types[] = {&es_stat_moments, NULL};
+/* one line each, in the order they are emitted */
+const es_stat_type *const es_stat_types[] = {
+    &es_stat_moments,
+    &es_stat_sketch,
+    &es_stat_rank,
+    NULL,
+};
 
 struct es_statset {
     const es_plan *plan;
@@ -94,8 +100,26 @@ void es_statset_pack(const es_statset *ss, unsigned char *buf)
     }
 }
 
+/* The names and lengths of the packed states match the set's and fill len. */
+static int es_statset_check_heads(const es_statset *ss, const unsigned char *buf, size_t len)
+{
+    size_t i = 0;
+    while (len > 0) {
+        if (len < ES_STATSET_HEAD || i >= ss->n) return -1;
+        uint64_t n = es_get_u64(buf + 32);
+        if (strncmp((const char *)buf, ss->type[i]->name, 32) != 0 || n > len - ES_STATSET_HEAD)
+            return -1;
+        buf += ES_STATSET_HEAD + n;
+        len -= ES_STATSET_HEAD + (size_t)n;
+        i++;
+    }
+    return i == ss->n ? 0 : -1;
+}
+
 int es_statset_merge_packed(es_statset *ss, const unsigned char *buf, size_t len)
 {
+    /* a truncated or misassembled buffer is refused before any state changes */
+    if (es_statset_check_heads(ss, buf, len)) return -1;
     size_t i = 0;
     while (len > 0) {
         if (len < ES_STATSET_HEAD || i >= ss->n) return -1;
