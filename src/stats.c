@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const es_stat_type *const es_stat_types[] = {&es_stat_moments, NULL};
+const es_stat_type *const es_stat_types[] = {&es_stat_moments, &es_stat_events, NULL};
 
 struct es_statset {
     const es_plan *plan;
