@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const es_stat_type *const es_stat_types[] = {&es_stat_moments, &es_stat_events, NULL};
+const es_stat_type *const es_stat_types[] = {&es_stat_moments, &es_stat_events, &es_stat_sobol,
+                                             NULL};
 
 struct es_statset {
     const es_plan *plan;
