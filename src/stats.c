@@ -8,10 +8,7 @@
 
 /* one line each, in the order they are emitted */
 const es_stat_type *const es_stat_types[] = {
-    &es_stat_moments,
-    &es_stat_sketch,
-    &es_stat_rank,
-    NULL,
+    &es_stat_moments, &es_stat_sketch, &es_stat_events, &es_stat_rank, &es_stat_sobol, NULL,
 };
 
 struct es_statset {
