@@ -14,6 +14,7 @@
 #include <float.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "model.h"
@@ -630,8 +631,23 @@ static void test_ishigami_and_sobol_g(void **state)
     assert_true(y == 2);
 }
 
-int main(void)
+/* test_model --units: every model's unit strings, "model<TAB>name<TAB>unit"
+ * per line, for tests/data/check_units.sh */
+static int print_units(void)
 {
+    for (size_t k = 0; es_models[k]; k++) {
+        const es_model *m = es_models[k];
+        for (size_t i = 0; i < m->n_inputs; i++)
+            printf("%s\t%s\t%s\n", m->name, m->inputs[i].name, m->inputs[i].unit);
+        for (size_t j = 0; j < m->n_outputs; j++)
+            printf("%s\t%s\t%s\n", m->name, m->outputs[j].name, m->outputs[j].unit);
+    }
+    return fflush(stdout) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "--units") == 0) return print_units();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_reference_cases),
