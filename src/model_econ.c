@@ -401,6 +401,11 @@ static int es_econ_eval(const double *const *in, double *const *out, size_t n)
     double *restrict npv = out[ES_ECON_NPV], *restrict irr = out[ES_ECON_IRR];
     gsl_root_fsolver *solver = NULL; /* allocated when a sample needs it */
     for (size_t k = 0; k < n; k++) {
+        /* whole by the input rules; a NaN input (never cast to int) gives NaNs */
+        if (!(Tc[k] >= 0 && Tc[k] <= 1000 && H[k] >= 0 && H[k] <= 1000)) {
+            Mpv[k] = Xpv[k] = npv[k] = irr[k] = NAN;
+            continue;
+        }
         const int tc = (int)Tc[k], hz = (int)H[k];
         const double annual = mc[k] * R[k] / Tc[k];
         Mpv[k] = annual * es_econ_annuity(tc, r[k], NULL);

@@ -303,6 +303,21 @@ static void test_huge_investment(void **state)
     assert_true(!isfinite(es_econ_npv(&big, -0.99))); /* why scaling is needed */
 }
 
+/* a NaN input (issue 9 counts such samples) gives NaN outputs, never a hang
+ * or an int cast of NaN */
+static void test_nan_input(void **state)
+{
+    (void)state;
+    double x[ES_ECON_NIN], y[ES_ECON_NOUT];
+    const int which[] = {ES_ECON_I, ES_ECON_TC, ES_ECON_H, ES_ECON_MC, ES_ECON_VX};
+    for (size_t k = 0; k < sizeof which / sizeof which[0]; k++) {
+        defaults(x);
+        x[which[k]] = NAN;
+        eval_at(x, y);
+        assert_true(isnan(y[ES_ECON_NPV]) && isnan(y[ES_ECON_IRR]));
+    }
+}
+
 static void test_irr_without_root(void **state)
 {
     (void)state;
@@ -655,6 +670,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_alpha_tiny_yield_is_one),
         cmocka_unit_test(test_tiny_valuation),
         cmocka_unit_test(test_huge_investment),
+        cmocka_unit_test(test_nan_input),
         cmocka_unit_test(test_irr_without_root),
         cmocka_unit_test(test_irr_is_root),
         cmocka_unit_test(test_annuity_closed_form),
