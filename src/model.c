@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 extern const es_model es_model_econ;
@@ -91,4 +92,94 @@ int es_model_input_valid(const es_input_info *in, double x, char *buf, size_t le
         return -1;
     }
     return 0;
+}
+
+int es_model_eval_point(const es_model *m, const double *in, double *out)
+{
+    const double **ip = malloc(m->n_inputs * sizeof *ip);
+    double **op = malloc(m->n_outputs * sizeof *op);
+    int rc = -1;
+    if (ip && op) {
+        for (size_t i = 0; i < m->n_inputs; i++)
+            ip[i] = &in[i];
+        for (size_t j = 0; j < m->n_outputs; j++)
+            op[j] = &out[j];
+        rc = m->eval(ip, op, 1) ? -1 : 0;
+    }
+    free(ip);
+    free(op);
+    return rc;
+}
+
+/* The step of input i at x in direction dir (+1 or -1), or 0 when no step
+ * that way stays valid. */
+static double es_model_step(const es_input_info *in, double x, int dir)
+{
+    char why[96];
+    double step;
+    if (in->whole)
+        step = 1;
+    else if (isfinite(in->lo) && isfinite(in->hi))
+        step = 0.01 * (in->hi - in->lo);
+    else
+        step = x != 0 ? 0.01 * fabs(x) : 0.01;
+    for (int k = 0; k < 64; k++, step *= 0.5) {
+        double y = x + dir * step;
+        if (y != x && es_model_input_valid(in, y, why, sizeof why) == 0) return dir * step;
+        if (in->whole) break; /* half a whole step is not whole */
+    }
+    return 0;
+}
+
+/* Did an output change?  NaN against a number is a change, NaN against NaN
+ * is not; else a relative difference above 1e-12 (rounding noise stays
+ * below it; a real dependence on a 1% step stays far above it). */
+static int es_model_changed(double a, double b)
+{
+    if (isnan(a) || isnan(b)) return isnan(a) != isnan(b);
+    if (a == b) return 0;
+    if (isinf(a) || isinf(b)) return 1;
+    return fabs(a - b) > 1e-12 * fmax(fabs(a), fabs(b));
+}
+
+int es_model_dependencies(const es_model *m, const double *base, const unsigned char *varies,
+                          unsigned char *dep)
+{
+    size_t ni = m->n_inputs, no = m->n_outputs;
+    double *ctx = malloc(ni * sizeof *ctx), *x = malloc(ni * sizeof *x);
+    double *y0 = malloc(no * sizeof *y0), *y1 = malloc(no * sizeof *y1);
+    int rc = -1;
+    if (!ctx || !x || !y0 || !y1) goto done;
+    memset(dep, 0, no);
+    /* contexts: the base, then every varying input stepped up, then down */
+    for (int c = 0; c < 3; c++) {
+        for (size_t i = 0; i < ni; i++) {
+            ctx[i] = base[i];
+            if (c == 0 || !varies[i]) continue;
+            int dir = c == 1 ? 1 : -1;
+            double st = es_model_step(&m->inputs[i], base[i], dir);
+            if (st == 0) st = es_model_step(&m->inputs[i], base[i], -dir);
+            ctx[i] = base[i] + st;
+        }
+        if (es_model_eval_point(m, ctx, y0)) goto done;
+        for (size_t i = 0; i < ni; i++) {
+            if (!varies[i]) continue;
+            for (int dir = -1; dir <= 1; dir += 2) {
+                double st = es_model_step(&m->inputs[i], ctx[i], dir);
+                if (st == 0) continue;
+                memcpy(x, ctx, ni * sizeof *x);
+                x[i] = ctx[i] + st;
+                if (es_model_eval_point(m, x, y1)) goto done;
+                for (size_t j = 0; j < no; j++)
+                    if (es_model_changed(y0[j], y1[j])) dep[j] = 1;
+            }
+        }
+    }
+    rc = 0;
+done:
+    free(ctx);
+    free(x);
+    free(y0);
+    free(y1);
+    return rc;
 }

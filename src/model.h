@@ -57,4 +57,21 @@ size_t es_edit_distance(const char *a, const char *b);
  * the rule in buf ("must be > 0"). */
 int es_model_input_valid(const es_input_info *in, double x, char *buf, size_t len);
 
+/* One evaluation: in[i] is input i, out[j] output j.  Returns the model's
+ * eval result (0), or -1 when out of memory. */
+int es_model_eval_point(const es_model *m, const double *in, double *out);
+
+/* Which outputs can move when the inputs marked in varies[] move?  dep[j] = 1
+ * when some input i with varies[i] changes output j, found numerically (so it
+ * holds for any model): each varying input is stepped both ways (a whole step
+ * for whole inputs, else 1% of its value, of its range when that is finite, or
+ * 0.01 at 0; halved until the step stays valid) at the base point and at two
+ * points where the other varying inputs are stepped too, which finds the
+ * effect of an input that acts only through a product with another (Ishigami's
+ * x3 at x1 = 0).  A change is a relative difference above 1e-12, or a NaN that
+ * appears or goes away.  base[] must be valid.  Returns 0, or -1 when the model
+ * fails (out of memory). */
+int es_model_dependencies(const es_model *m, const double *base, const unsigned char *varies,
+                          unsigned char *dep);
+
 #endif

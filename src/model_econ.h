@@ -1,4 +1,5 @@
-/* src/model_econ.h: the compute-economics model of MODEL.md. */
+/* src/model_econ.h: the compute-economics model (model 2 of MODEL.md; the
+ * user's reference is docs/model.md). */
 #ifndef ES_MODEL_ECON_H
 #define ES_MODEL_ECON_H
 
@@ -39,7 +40,12 @@ enum {
     ES_ECON_MC,
     ES_ECON_RATE,
     ES_ECON_H,
-    ES_ECON_G,
+    ES_ECON_VX,
+    ES_ECON_DELTA,
+    ES_ECON_CSA,
+    ES_ECON_CSG,
+    ES_ECON_KF,
+    ES_ECON_TF,
     ES_ECON_NIN
 };
 enum {
@@ -59,20 +65,41 @@ enum {
     ES_ECON_CFR,
     ES_ECON_NPV,
     ES_ECON_IRR,
+    ES_ECON_KCAP,
+    ES_ECON_C0,
+    ES_ECON_MPV,
+    ES_ECON_XPV,
+    ES_ECON_MULT,
     ES_ECON_NOUT
 };
 
-/* The investor's cash flows and their net present value at rate x. */
+/* The investor's cash flows: c0 at t = 0, annual at t = 1..tc, stake at
+ * t = h.  Any common scale (the IRR divides by the largest magnitude). */
 typedef struct {
     double c0;     /* USD at t = 0 (negative: cash plus chips at cost) */
-    double annual; /* USD at t = 1..tc */
-    int tc;        /* years of the cloud contract */
+    double annual; /* USD at each t = 1..tc */
+    int tc;        /* years of the cloud contract, >= 0 */
     double stake;  /* USD at t = h */
-    int h;         /* years until the stake is valued */
+    int h;         /* years until the stake is valued, >= 0 */
 } es_econ_flows;
 
+/* NPV(x) = sum of CF_t / (1+x)^t, summed term by term (the plain definition,
+ * kept for the tests and the fallback solver). */
 double es_econ_npv(const es_econ_flows *cf, double x);
-/* The root of NPV on (-0.99, 10), NaN when NPV does not change sign there. */
+
+/* The annuity factor a_n(x) = sum_{t=1..n} (1+x)^-t, x > -1, and its
+ * derivative in x, in closed form (below, with its accuracy). */
+double es_econ_annuity(int n, double x, double *dadx);
+
+/* The root of NPV on (-0.99, 10): a safeguarded Newton iteration on the
+ * closed form when the flows make NPV decreasing (c0 < 0, annual >= 0,
+ * stake >= 0), else GSL's Brent solver on the bracket.  NaN when NPV does not
+ * change sign between the ends (no root, or an even number of them), or the
+ * flows are not finite. */
 double es_econ_irr(const es_econ_flows *cf);
+
+/* The same root by GSL's Brent solver alone (the reference the fast path is
+ * tested against). */
+double es_econ_irr_brent(const es_econ_flows *cf);
 
 #endif

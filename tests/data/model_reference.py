@@ -1,9 +1,21 @@
 #!/usr/bin/env python3
-"""tests/data/model_reference.py: MODEL.md's formulas written again, independently
-of src/, to produce the expected values pinned in tests/test_model.c.
+"""tests/data/model_reference.py: model 2 of MODEL.md written again in plain
+Python, independently of src/, to produce the expected values pinned in
+tests/test_model.c.
 
-Run: python3 tests/data/model_reference.py   (prints C initialisers)"""
+It shares nothing with the C kernel: the yield is the textbook power, the cash
+flows are a dictionary summed term by term, the annuity is that sum (no closed
+form), and the IRR is a plain bisection (300 halvings of (-0.99, 10)).
+
+Run: /usr/bin/python3 tests/data/model_reference.py   (prints C initialisers)"""
 import math
+
+NAMES_OUT = ["gross_dies_per_wafer", "die_yield", "cost_per_good_die_usd", "chip_cost_usd",
+             "chips_delivered", "facility_power_mw", "energy_cost_usd_per_year", "delivered_flop",
+             "asic_usd_per_pflop_hour", "gpu_usd_per_pflop_hour", "gpu_tax_saving_usd",
+             "equity_stake", "runway_quarters", "circular_financing_ratio", "investor_npv_usd",
+             "investor_irr", "facility_capex_usd", "deal_cost_usd", "contract_margin_pv_usd",
+             "stake_pv_usd", "stake_multiple"]
 
 
 def model(p):
@@ -14,7 +26,10 @@ def model(p):
     Pg, Fg, ks, L = p["gpu_power_kw"], p["gpu_flops"], p["server_power_factor"], p["load_factor"]
     PUE, pe, U, T = p["pue"], p["electricity_usd_per_mwh"], p["mfu"], p["depreciation_years"]
     Bq, s, R, Tc = p["burn_usd_per_quarter"], p["cash_return_share"], p["cloud_contract_usd"], p["contract_years"]
-    mc, r, H, g = p["cloud_margin"], p["discount_rate"], p["horizon_years"], p["valuation_growth"]
+    mc, r, H = p["cloud_margin"], p["discount_rate"], p["horizon_years"]
+    VX, dl = p["exit_valuation_usd"], p["dilution"]
+    Csa, Csg, Kf, Tf = (p["asic_system_cost_usd"], p["gpu_system_cost_usd"],
+                        p["facility_capex_usd_per_mw"], p["facility_life_years"])
     h = 8766.0
     G = math.pi * (d - 2 * e) ** 2 / (4 * A) - math.pi * (d - 2 * e) / math.sqrt(2 * A)
     Y = (1 + D0 * A / 100 / al) ** (-al)
@@ -24,22 +39,29 @@ def model(p):
     P = N * Pa * ks * PUE / 1000
     E = P * L * h * pe
     F = N * Fa * U * T * 3.15576e7
-    ca = (mu * Cchip / (T * h) + Pa * ks * PUE * L * pe / 1000) / (Fa * U / 1e15)
-    cg = (Cg / (1 - m) / (T * h) + Pg * ks * PUE * L * pe / 1000) / (Fg * U / 1e15)
+    ca = ((mu * Cchip + Csa) / (T * h) + Pa * ks * Kf / (1000 * Tf * h)
+          + Pa * ks * PUE * L * pe / 1000) / (Fa * U / 1e15)
+    cg = ((Cg / (1 - m) + Csg) / (T * h) + Pg * ks * Kf / (1000 * Tf * h)
+          + Pg * ks * PUE * L * pe / 1000) / (Fg * U / 1e15)
     S = (cg - ca) * F / 3.6e18
     sigma = I / V
     Q = (1 - f) * I / Bq
     CFR = f + s * (1 - f)
-    flows = {0: -(1 - f) * I - f * I / mu}
+    Kcap = N * Pa * ks / 1000 * Kf
+    C0 = (1 - f) * I + f * I / mu
+    flows = {0: -C0}
     for t in range(1, int(Tc) + 1):
         flows[t] = flows.get(t, 0.0) + mc * R / Tc
-    flows[int(H)] = flows.get(int(H), 0.0) + sigma * V * (1 + g) ** H
+    flows[int(H)] = flows.get(int(H), 0.0) + sigma * (1 - dl) * VX
 
     def npv(x):
         return sum(cf / (1 + x) ** t for t, cf in flows.items())
 
+    M = sum(mc * R / Tc / (1 + r) ** t for t in range(1, int(Tc) + 1))
+    X = sigma * (1 - dl) * VX / (1 + r) ** H
+    mult = sigma * (1 - dl) * VX / I
     lo, hi = -0.99, 10.0
-    if (npv(lo) > 0) == (npv(hi) > 0):
+    if npv(lo) == 0 or npv(hi) == 0 or (npv(lo) > 0) == (npv(hi) > 0):
         irr = float("nan")
     else:
         for _ in range(300):  # plain bisection, nothing shared with the C solver
@@ -49,7 +71,8 @@ def model(p):
             else:
                 hi = mid
         irr = 0.5 * (lo + hi)
-    return [G, Y, Cdie, Cchip, N, P, E, F, ca, cg, S, sigma, Q, CFR, npv(r), irr]
+    return [G, Y, Cdie, Cchip, N, P, E, F, ca, cg, S, sigma, Q, CFR, npv(r), irr,
+            Kcap, C0, M, X, mult]
 
 
 DEFAULTS = dict(valuation_usd=5.5e11, investment_usd=1.0e10, chip_share=0.5, chip_markup=1.5,
@@ -60,12 +83,29 @@ DEFAULTS = dict(valuation_usd=5.5e11, investment_usd=1.0e10, chip_share=0.5, chi
                 pue=1.15, electricity_usd_per_mwh=80, mfu=0.38, depreciation_years=5,
                 burn_usd_per_quarter=1.2e10, cash_return_share=0.5, cloud_contract_usd=3.8e10,
                 contract_years=7, cloud_margin=0.30, discount_rate=0.10, horizon_years=5,
-                valuation_growth=0.0)
+                exit_valuation_usd=5.5e11, dilution=0.0, asic_system_cost_usd=6000,
+                gpu_system_cost_usd=10000, facility_capex_usd_per_mw=1.1e7, facility_life_years=15)
+
+# The cases pinned in tests/test_model.c: the defaults (MODEL.md's worked
+# values), both ends of the chip share, an exit above the entry with dilution
+# and a rate near 0 (the annuity's term-by-term branch), a negative cloud
+# margin (the IRR's bracketing fallback) and a deal without a root.
+CASES = {
+    "defaults": {},
+    "share0": {"chip_share": 0.0},
+    "share1": {"chip_share": 1.0},
+    "exit": {"exit_valuation_usd": 1.2e12, "dilution": 0.2, "discount_rate": 0.03,
+             "horizon_years": 4, "contract_years": 6, "asic_system_cost_usd": 3000,
+             "gpu_system_cost_usd": 15000, "facility_capex_usd_per_mw": 2.0e7,
+             "facility_life_years": 10},
+    "loss": {"cloud_margin": -0.05, "exit_valuation_usd": 9.0e11, "horizon_years": 8},
+    "noroot": {"cloud_contract_usd": 0.0, "exit_valuation_usd": 5.5e8, "horizon_years": 1},
+}
 
 if __name__ == "__main__":
-    cases = {"defaults": {}, "share0": {"chip_share": 0.0}, "share1": {"chip_share": 1.0},
-             "noroot": {"cloud_contract_usd": 0.0, "valuation_growth": -0.999, "horizon_years": 1}}
-    for name, over in cases.items():
+    for name, over in CASES.items():
         p = dict(DEFAULTS)
         p.update(over)
-        print("/* %s */ {%s}," % (name, ", ".join(repr(v) if not math.isnan(v) else "NAN" for v in model(p))))
+        vals = model(p)
+        print("static const double want_%s[ES_ECON_NOUT] = {%s};" % (
+            name, ", ".join(repr(v) if not math.isnan(v) else "NAN" for v in vals)))
