@@ -1092,8 +1092,10 @@ static int es_try_scenario(es_load *L, const char *dir, const char *file, size_t
 /* Find and read the scenario the job names (issue 14).  A value with a '/' is
  * a path, relative to the job file's folder unless absolute.  A bare name
  * ("openai_amazon_2026", ".ini" optional) is looked up next to the job file,
- * then among the installed scenarios (ECONSWEEP_DATADIR), then in each folder
- * of ECONSWEEP_PATH (colon-separated), and the first file found wins. */
+ * then in the inputs folder beside the job's folder (../inputs: the layout of
+ * both the source tree and the installed share/econsweep), then among the
+ * installed scenarios (ECONSWEEP_DATADIR), then in each folder of
+ * ECONSWEEP_PATH (colon-separated), and the first file found wins. */
 static int es_find_scenario(es_load *L, const char *name, size_t *len)
 {
     es_job *job = L->job;
@@ -1124,6 +1126,9 @@ static int es_find_scenario(es_load *L, const char *name, size_t *len)
     const char *slash = strrchr(L->path, '/');
     snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - L->path) : 1, slash ? L->path : ".");
     int rc = es_try_scenario(L, dir, file, len, why, sizeof why);
+    char beside[ES_JOB_PATHMAX + 16];
+    snprintf(beside, sizeof beside, "%s/../inputs", dir);
+    if (rc == -1) rc = es_try_scenario(L, beside, file, len, why, sizeof why);
     if (rc == -1 && ECONSWEEP_DATADIR[0])
         rc = es_try_scenario(L, ECONSWEEP_DATADIR, file, len, why, sizeof why);
     const char *env = getenv("ECONSWEEP_PATH");
@@ -1143,10 +1148,12 @@ static int es_find_scenario(es_load *L, const char *name, size_t *len)
                why);
     else
         es_err(&L->errs, L->path, line,
-               "[sweep] scenario: no scenario '%s' (%s) next to the job (in %s), among the "
-               "installed scenarios (%s) or in ECONSWEEP_PATH (%s); expected a scenario's name "
+               "[sweep] scenario: no scenario '%s' (%s) next to the job (in %s), in "
+               "%s/../inputs, among the installed scenarios (%s) or in ECONSWEEP_PATH (%s); "
+               "expected a scenario's name "
                "or a path with a '/' (relative to the job file)",
-               name, file, dir, ECONSWEEP_DATADIR[0] ? ECONSWEEP_DATADIR : "none in this build",
+               name, file, dir, dir,
+               ECONSWEEP_DATADIR[0] ? ECONSWEEP_DATADIR : "none in this build",
                env ? env : "not set");
     return -1;
 }

@@ -879,6 +879,14 @@ static void test_scenario_by_name(void **state)
     assert_string_equal(j.scenario_path, "/p2/openai_amazon_2026.ini");
     assert_true(j.value[es_model_input_index(j.model, "mfu")] == 0.5);
     es_job_free(&j);
+    /* the inputs folder beside the job's folder (source tree and installed share/econsweep)
+     * comes before ECONSWEEP_PATH */
+    f[1].path = "d/../inputs/openai_amazon_2026.ini";
+    if (es_job_load_with(&j, "d/job.ini", es_job_mem_reader, f, err, sizeof err))
+        fail_msg("%s", err);
+    assert_string_equal(j.scenario_path, "d/../inputs/openai_amazon_2026.ini");
+    es_job_free(&j);
+    f[1].path = "elsewhere/openai_amazon_2026.ini";
     /* with ".ini" written, and a job in the current folder */
     const char *job2 = "[sweep]\nscenario = openai_amazon_2026.ini\nsamples = 10\n";
     es_job_mem_file g[] = {{"job.ini", job2, strlen(job2)},
@@ -891,8 +899,8 @@ static void test_scenario_by_name(void **state)
     unsetenv("ECONSWEEP_PATH");
     assert_int_equal(es_job_load_with(&j, "d/job.ini", es_job_mem_reader, f, err, sizeof err), 1);
     if (!strstr(err, "d/job.ini:2: [sweep] scenario: no scenario 'openai_amazon_2026' "
-                     "(openai_amazon_2026.ini) next to the job (in d), among the installed "
-                     "scenarios (") ||
+                     "(openai_amazon_2026.ini) next to the job (in d), in d/../inputs, among the "
+                     "installed scenarios (") ||
         !strstr(err, "or in ECONSWEEP_PATH (not set); expected a scenario's name or a path with a "
                      "'/' (relative to the job file)"))
         fail_msg("%s", err);

@@ -129,7 +129,7 @@ static void check_long_names(const es_results *res)
 {
     size_t seen = 0;
     for (size_t i = 0; i < res->n; i++) {
-        const es_res_array *a = &res->a[i];
+        const es_res_array *a = res->a[i];
         if (a->is_coord || a->type == ES_RES_GROUP) continue;
         if (strncmp(a->path, "/sensitivity/", 13) && !strstr(a->path, "/histogram_") &&
             !strstr(a->path, "/sketch_") && strncmp(a->path, "/summary/quantiles", 18))
@@ -437,7 +437,7 @@ static double first_order(const double *u, const double *y, size_t n, size_t M)
     return b / ss;
 }
 
-/* Rows built by hand on the econ model's plan (4 inputs, 16 outputs), with
+/* Rows built by hand on the econ model's plan (4 inputs and all its outputs), with
  * outputs that are NaN or infinite on some rows: each output's indices use
  * exactly its finite rows, and agree with straight computations in double
  * (to 1e-7: the ranks are quantised to 2^-32, z to 2^-24). */
@@ -453,7 +453,9 @@ static void test_nonfinite_rows(void **state)
     run *r = load(job, 0);
     const es_plan *p = &r->plan;
     assert_int_equal(p->d, d);
-    static double ubuf[d][n], vbuf[d + 16][n];
+    static double ubuf[d][n], vbuf[d + 32][n];
+    const int nout = (int)p->n_out;
+    assert_true(nout >= 3 && nout <= 32);
     for (size_t k = 0; k < n; k++) {
         for (int j = 0; j < d; j++)
             ubuf[j][k] = es_rng_uniform(17, (uint32_t)j, k);
@@ -463,13 +465,13 @@ static void test_nonfinite_rows(void **state)
         vbuf[d + 0][k] = u2 < 0.1 ? NAN : u0 + 0.5 * u1 * u1 + 0.3 * u3; /* some NaN */
         vbuf[d + 1][k] = exp(3 * u1) - 2 * u0 + u0 * u2;                 /* always finite */
         vbuf[d + 2][k] = u3 > 0.95 ? INFINITY : -1e9 * u3 * (1 + u0);    /* negative, some inf */
-        for (int o = 3; o < 16; o++)
+        for (int o = 3; o < nout; o++)
             vbuf[d + o][k] = 7.25; /* constant: no rank correlation */
     }
-    const double *u[d], *v[d + 16];
+    const double *u[d], *v[d + 32];
     for (int j = 0; j < d; j++)
         u[j] = ubuf[j];
-    for (int j = 0; j < d + 16; j++)
+    for (int j = 0; j < d + nout; j++)
         v[j] = vbuf[j];
     es_stat_ctx ctx = {NULL, r->anchor};
     r->p1 = es_statset_new(p, 1, &ctx);
@@ -477,12 +479,12 @@ static void test_nonfinite_rows(void **state)
     assert_int_equal(es_statset_add(r->p1, &all), 0);
     r->p2 = pass2_new(r);
     /* pass 2 in two pieces */
-    const double *u2p[d], *v2p[d + 16];
+    const double *u2p[d], *v2p[d + 32];
     for (size_t piece = 0; piece < 2; piece++) {
         size_t off = piece ? 1234 : 0, len = piece ? n - 1234 : 1234;
         for (int j = 0; j < d; j++)
             u2p[j] = ubuf[j] + off;
-        for (int j = 0; j < d + 16; j++)
+        for (int j = 0; j < d + nout; j++)
             v2p[j] = vbuf[j] + off;
         es_seg seg = {off, len, 0, off, 1, u2p, NULL, NULL, v2p, NULL};
         assert_int_equal(es_statset_add(r->p2, &seg), 0);

@@ -525,7 +525,7 @@ static void test_set_and_coords(void **state)
     assert_int_equal(es_statset_emit(ss, &r), 0);
     int coords = 0;
     for (size_t i = 0; i < r.n; i++)
-        coords += strcmp(r.a[i].path, "/sensitivity/input") == 0;
+        coords += strcmp(r.a[i]->path, "/sensitivity/input") == 0;
     assert_int_equal(coords, 1);
     const es_res_array *a = es_results_find(&r, "/sensitivity/sobol_total");
     assert_string_equal(es_res_attr_find(a, "rows")->str, "y");

@@ -5,7 +5,7 @@
 # events, sensitivity, state and checksum.  A file of another job, a complete
 # file and a missing file are refused.
 . "$(dirname "$0")/lib.sh"
-slow=$1 job=$2 n=$3 # slow: the program with chunks made 5 ms longer (ES_SLOW_MS)
+slow=$1 job=$2 n=$3 # slow: the program with chunks made 20 ms longer (ES_SLOW_MS)
 groups="/sample /inputs /outputs /summary /events /sensitivity /state"
 run_np 2 run "$job" -o "$ES_TMP/ref.h5" --samples "$n" --store all 2>"$ES_TMP/ref.log" \
     && ok "uninterrupted run" || { bad "uninterrupted run"; cat "$ES_TMP/ref.log"; }
@@ -23,7 +23,7 @@ same_as_ref() { # same_as_ref FILE LABEL
 }
 
 start_run() { # start_run FILE: in the background; waits for the first checkpoint
-    ES_SLOW_MS=5 mpiexec --oversubscribe -n 2 "$slow" run "$job" -o "$1" --samples "$n" --store all \
+    ES_SLOW_MS=20 mpiexec --oversubscribe -n 2 "$slow" run "$job" -o "$1" --samples "$n" --store all \
         --checkpoint-every 1 2>"$1.log" &
     pid=$!
     for _ in $(seq 1 300); do
