@@ -18,7 +18,7 @@ typedef enum {
 
 #define ES_CLI_MAXPARTS 4096
 
-typedef struct {
+typedef struct es_cli {
     es_cmd cmd;
     int help;           /* `econsweep CMD --help` */
     es_run_opts run;    /* run, and check (which shows the plan a run would follow) */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "report.h"
 #include "sweep.h"
 
 /* Output that cannot be written (a closed stdout, /dev/full) is a failure. */
@@ -50,6 +51,7 @@ int main(int argc, char **argv)
     case ES_CMD_CHECK:
         return es_flush_ok(es_cli_check(&cli, stdout, stderr));
     case ES_CMD_REPORT:
+        return es_flush_ok(es_report_main(&cli, stdout, stderr));
     case ES_CMD_MERGE:
         fprintf(stderr, "econsweep: '%s' is not available in this version of econsweep\n",
                 es_cli_cmd_name(cli.cmd));

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "verify.h"
 
 /* Is output j one to show?  The model's main outputs, or all of a small model. */
@@ -89,4 +90,12 @@ void es_print_closing_table(FILE *f, const es_job *job, const es_plan *p, const 
         }
     }
     fflush(f);
+}
+
+int es_report_main(const struct es_cli *cli, FILE *out, FILE *errf)
+{
+    (void)out;
+    fprintf(errf, "econsweep: report %s: not available in this version of econsweep\n",
+            cli->path);
+    return ES_EXIT_USAGE;
 }

@@ -14,4 +14,9 @@
  * three drivers of each main output. */
 void es_print_closing_table(FILE *f, const es_job *job, const es_plan *p, const es_results *r);
 
+struct es_cli;
+/* `econsweep report FILE [--format text|csv|json] [--plots DIR]`: serial HDF5,
+ * no MPI launch.  Returns the exit code. */
+int es_report_main(const struct es_cli *cli, FILE *out, FILE *errf);
+
 #endif
