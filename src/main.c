@@ -53,9 +53,11 @@ int main(int argc, char **argv)
     case ES_CMD_REPORT:
         return es_flush_ok(es_report_main(&cli, stdout, stderr));
     case ES_CMD_MERGE:
-        fprintf(stderr, "econsweep: '%s' is not available in this version of econsweep\n",
-                es_cli_cmd_name(cli.cmd));
-        return ES_EXIT_USAGE;
+        /* one process (an MPI singleton: the store writes through MPI-IO) */
+        MPI_Init(&argc, &argv);
+        rc = es_sweep_merge(MPI_COMM_SELF, cli.merge_out, cli.nparts, cli.parts, cli.force);
+        MPI_Finalize();
+        return rc;
     default:
         break;
     }

@@ -95,7 +95,6 @@ void es_print_closing_table(FILE *f, const es_job *job, const es_plan *p, const 
 int es_report_main(const struct es_cli *cli, FILE *out, FILE *errf)
 {
     (void)out;
-    fprintf(errf, "econsweep: report %s: not available in this version of econsweep\n",
-            cli->path);
+    fprintf(errf, "econsweep: report %s: not available in this version of econsweep\n", cli->path);
     return ES_EXIT_USAGE;
 }

@@ -866,6 +866,36 @@ static int es_read_attr_str(hid_t f, const char *name, char *out, size_t len)
     return rc;
 }
 
+/* A string attribute, malloc'd; NULL when absent. */
+static char *es_read_attr_dup(hid_t f, const char *name)
+{
+    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
+    if (a < 0) return NULL;
+    hid_t t = H5Aget_type(a);
+    char *out = NULL;
+    if (H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0) {
+        char *s = NULL;
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, H5T_VARIABLE);
+        H5Tset_cset(mt, H5Tget_cset(t));
+        if (H5Aread(a, mt, &s) >= 0 && s) {
+            out = strdup(s);
+            H5free_memory(s);
+        }
+        H5Tclose(mt);
+    }
+    H5Tclose(t);
+    H5Aclose(a);
+    return out;
+}
+
+void es_file_head_free(es_file_head *head)
+{
+    free(head->job_text);
+    free(head->scenario_text);
+    head->job_text = head->scenario_text = NULL;
+}
+
 static int es_read_attr_i64(hid_t f, const char *name, int64_t *v)
 {
     hid_t a = H5Aopen(f, name, H5P_DEFAULT);
@@ -920,6 +950,20 @@ int es_store_read_checkpoint(const char *path, es_file_head *head, unsigned char
     es_read_attr_i64(f, "parts", &parts);
     head->part = (uint64_t)part;
     head->parts = (uint64_t)parts;
+    int64_t samples = 0, seed = 0;
+    es_read_attr_i64(f, "samples", &samples);
+    hid_t sa = H5Aopen(f, "seed", H5P_DEFAULT);
+    if (sa >= 0) {
+        H5Aread(sa, H5T_NATIVE_UINT64, &head->seed);
+        H5Aclose(sa);
+    }
+    (void)seed;
+    head->samples = (uint64_t)samples;
+    es_read_attr_str(f, "store", head->store, sizeof head->store);
+    es_read_attr_str(f, "job_path", head->job_path, sizeof head->job_path);
+    es_read_attr_str(f, "scenario_path", head->scenario_path, sizeof head->scenario_path);
+    head->job_text = es_read_attr_dup(f, "job_text");
+    head->scenario_text = es_read_attr_dup(f, "scenario_text");
     const char *names[2] = {"/state/checkpoint_a", "/state/checkpoint_b"};
     uint64_t best_gen = 0;
     for (int s = 0; s < 2; s++) {
@@ -952,4 +996,84 @@ int es_store_read_checkpoint(const char *path, es_file_head *head, unsigned char
         return -1;
     }
     return 0;
+}
+
+/* ---- merge: a part's rows and marks ---- */
+
+int es_store_copy_part(es_store *st, const char *part)
+{
+    const es_plan *p = st->p;
+    errno = 0;
+    hid_t f = H5Fopen(part, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) return es_h5_report(st->rank, part, "H5Fopen", "/", errno);
+    int rc = 0;
+    /* the rows: every double dataset of the output, block by block */
+    int64_t off = 0;
+    es_read_attr_i64(f, "row_offset", &off);
+    hsize_t n = 0;
+    if (st->nrow) {
+        hid_t d = H5Dopen2(f, "/sample", H5P_DEFAULT);
+        hid_t sp = d >= 0 ? H5Dget_space(d) : -1;
+        if (sp < 0 || H5Sget_simple_extent_dims(sp, &n, NULL) < 0)
+            rc = es_h5_report(st->rank, part, "H5Dopen2", "/sample", 0);
+        if (sp >= 0) H5Sclose(sp);
+        if (d >= 0) H5Dclose(d);
+    }
+    const size_t B = (size_t)1 << 16;
+    double *buf = st->nrow ? malloc(B * p->nvars * sizeof *buf) : NULL;
+    const double **cols = malloc((p->nvars + 1) * sizeof *cols);
+    if ((st->nrow && !buf) || !cols) rc = -1;
+    for (hsize_t first = 0; !rc && first < n; first += B) {
+        hsize_t cnt = n - first < B ? n - first : B;
+        for (size_t i = 0; i < st->nrow && !rc; i++) {
+            int src = st->rowsrc[i];
+            if (src < 0) continue;
+            double *col = buf + (size_t)src * B;
+            cols[src] = col;
+            hid_t d = H5Dopen2(f, st->rowname[i], H5P_DEFAULT);
+            hid_t fs = d >= 0 ? H5Dget_space(d) : -1, ms = H5Screate_simple(1, &cnt, NULL);
+            if (d < 0 || fs < 0 ||
+                H5Sselect_hyperslab(fs, H5S_SELECT_SET, &first, NULL, &cnt, NULL) < 0 ||
+                H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, col) < 0)
+                rc = es_h5_report(st->rank, part, "H5Dread", st->rowname[i], 0);
+            if (fs >= 0) H5Sclose(fs);
+            H5Sclose(ms);
+            if (d >= 0) H5Dclose(d);
+        }
+        uint64_t row = (uint64_t)off + first, end = row + cnt;
+        size_t len = (size_t)cnt, zero = 0;
+        unsigned char miss = 0;
+        if (!rc && es_store_write_rows(st, end > st->extent ? end : st->extent, 1, &row, &len,
+                                       &zero, &miss, cols))
+            rc = -1;
+    }
+    free(buf);
+    free(cols);
+    /* the done marks and checksums of the part's chunks */
+    uint8_t *done = malloc(p->nchunks ? p->nchunks : 1);
+    uint64_t *sums = malloc((p->nchunks ? p->nchunks : 1) * sizeof *sums);
+    uint64_t *ids = malloc((p->nchunks ? p->nchunks : 1) * sizeof *ids);
+    if (!done || !sums || !ids) rc = -1;
+    if (!rc) {
+        hid_t d1 = H5Dopen2(f, "/state/chunk_done", H5P_DEFAULT);
+        hid_t d2 = H5Dopen2(f, "/state/chunk_checksum", H5P_DEFAULT);
+        if (d1 < 0 || d2 < 0 ||
+            H5Dread(d1, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, done) < 0 ||
+            H5Dread(d2, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, sums) < 0)
+            rc = es_h5_report(st->rank, part, "H5Dread", "/state", 0);
+        if (d1 >= 0) H5Dclose(d1);
+        if (d2 >= 0) H5Dclose(d2);
+    }
+    size_t k = 0;
+    for (uint64_t c = 0; !rc && c < p->nchunks; c++)
+        if (done[c]) {
+            ids[k] = c;
+            sums[k++] = sums[c];
+        }
+    if (!rc && es_store_mark_chunks(st, k, ids, sums)) rc = -1;
+    free(done);
+    free(sums);
+    free(ids);
+    H5Fclose(f);
+    return rc;
 }

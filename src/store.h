@@ -94,11 +94,23 @@ typedef struct {
     char model[64];
     char design[32];
     char status[16];
+    char store[16];
     int64_t schema;
     uint64_t part, parts;
+    uint64_t samples, seed;
+    char job_path[ES_JOB_PATHMAX];
+    char scenario_path[ES_JOB_PATHMAX];
+    char *job_text;      /* malloc'd (es_file_head_free) */
+    char *scenario_text; /* malloc'd */
 } es_file_head;
+void es_file_head_free(es_file_head *head);
 int es_store_read_checkpoint(const char *path, es_file_head *head, unsigned char **blob,
                              uint64_t *len, char *err, size_t errlen);
+
+/* Copy a complete part's rows (rows [row_offset, row_offset + n) of the job)
+ * and its chunks' done marks and checksums into st (a file being merged; a
+ * single rank).  Returns 0, or -1 (message printed). */
+int es_store_copy_part(es_store *st, const char *part);
 
 /* Now in UTC as 2026-11-27T00:37:31Z. */
 void es_utc_now(char *buf, size_t len);

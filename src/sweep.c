@@ -172,6 +172,7 @@ typedef struct {
     double t0, last_ckpt, every;
     int stopped;
     int complete;
+    int merging; /* econsweep merge: nparts parts */
     es_results results;
 } es_run;
 
@@ -302,11 +303,17 @@ static int es_preflight(es_run *run)
         return 0;
     }
     if (exists && !o->force) {
-        fprintf(stderr,
-                "econsweep: %s exists; refusing to overwrite it (pass --resume to continue an "
-                "interrupted run of the same job, --force to replace it, or -o to write "
-                "elsewhere)\n",
-                out);
+        if (run->merging)
+            fprintf(stderr,
+                    "econsweep: %s exists; refusing to overwrite it (pass --force to "
+                    "replace it)\n",
+                    out);
+        else
+            fprintf(stderr,
+                    "econsweep: %s exists; refusing to overwrite it (pass --resume to continue "
+                    "an interrupted run of the same job, --force to replace it, or -o to write "
+                    "elsewhere)\n",
+                    out);
         return ES_EXIT_USAGE;
     }
     if (exists && !S_ISREG(sb.st_mode) && !S_ISLNK(sb.st_mode)) {
@@ -872,7 +879,11 @@ static void es_closing_line(es_run *run, double secs)
     if (p->evals > 1)
         snprintf(evals, sizeof evals, " (%llu model evaluations, %.0f/s)",
                  (unsigned long long)(es_run_rows(p) * p->evals), rate * (double)p->evals);
-    if (run->complete)
+    if (run->merging && run->complete)
+        es_say("econsweep: merged %d parts: %llu samples in %.2f s, checksum %016llx, wrote %s\n",
+               run->merging, (unsigned long long)p->rows, secs, (unsigned long long)run->checksum,
+               run->out);
+    else if (run->complete)
         es_say("econsweep: done %llu samples%s in %.2f s, %.0f samples/s total, %.0f samples/s "
                "per rank (%d rank%s), checksum %016llx, wrote %s\n",
                (unsigned long long)es_run_rows(p), evals, secs, rate, rate / run->size, run->size,
@@ -1084,5 +1095,149 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
         rc = es_run_end(&run, es_run_pass1(&run));
     }
     es_run_free(&run);
+    return rc;
+}
+
+/* ---- merge: the parts of a job array, joined into the whole job's file ---- */
+
+/* The job as a part file records it: its texts, and the overrides its run took. */
+static int es_merge_load(es_run *run, const es_file_head *h)
+{
+    char err[8192];
+    es_job_mem_file f[] = {{h->job_path, h->job_text, strlen(h->job_text)},
+                           {h->scenario_path, h->scenario_text, strlen(h->scenario_text)},
+                           {NULL, NULL, 0}};
+    if (es_job_load_with(&run->job, h->job_path, es_job_mem_reader, f, err, sizeof err)) {
+        fprintf(stderr, "econsweep: merge: the job recorded in the parts does not load:\n%s", err);
+        return ES_EXIT_BADJOB;
+    }
+    run->have_job = 1;
+    run->job.samples = h->samples;
+    run->job.seed = h->seed;
+    int st = es_store_find(h->store);
+    if (st >= 0) run->job.store = (es_store_kind)st;
+    if (es_plan_init(&run->plan, &run->job, err, sizeof err)) {
+        fprintf(stderr, "econsweep: merge: %s\n", err);
+        return ES_EXIT_BADJOB;
+    }
+    es_run_info_fill(run);
+    char fp[32];
+    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)run->info.fingerprint);
+    if (strcmp(fp, h->fingerprint) != 0) {
+        fprintf(stderr,
+                "econsweep: merge: the job rebuilt from %s does not match its fingerprint; "
+                "internal error or a damaged file\n",
+                h->job_path);
+        return ES_EXIT_BADJOB;
+    }
+    return 0;
+}
+
+/* Rank 0 (alone): check the parts and take their done states.  Returns 0 or
+ * an exit code. */
+static int es_merge_parts(es_run *run, int nparts, const char *const *parts, const es_file_head *h0)
+{
+    const es_plan *p = &run->plan;
+    unsigned char *seen = calloc(h0->parts ? h0->parts : 1, 1);
+    if (!seen) return ES_EXIT_IO;
+    int rc = 0;
+    for (int i = 0; i < nparts && !rc; i++) {
+        es_file_head h;
+        unsigned char *blob = NULL;
+        uint64_t len = 0;
+        char err[2048];
+        if (es_store_read_checkpoint(parts[i], &h, &blob, &len, err, sizeof err)) {
+            fprintf(stderr, "econsweep: merge: %s\n", err);
+            rc = ES_EXIT_BADJOB;
+        } else if (strcmp(h.fingerprint, h0->fingerprint) != 0 || h.parts != h0->parts) {
+            fprintf(stderr, "econsweep: merge: %s is not a part of the same job as %s (%s)\n",
+                    parts[i], parts[0],
+                    h.parts != h0->parts ? "another number of parts" : "another job");
+            rc = ES_EXIT_BADJOB;
+        } else if (h.parts < 2) {
+            fprintf(stderr, "econsweep: merge: %s is not a part (it was not run with --part)\n",
+                    parts[i]);
+            rc = ES_EXIT_BADJOB;
+        } else if (seen[h.part]) {
+            fprintf(stderr, "econsweep: merge: part %llu/%llu is given twice (%s)\n",
+                    (unsigned long long)h.part, (unsigned long long)h.parts, parts[i]);
+            rc = ES_EXIT_BADJOB;
+        } else if (strcmp(h.status, "complete") != 0) {
+            fprintf(stderr,
+                    "econsweep: merge: part %llu/%llu (%s) is not complete: resume it first "
+                    "(econsweep run JOB --part %llu/%llu -o %s --resume)\n",
+                    (unsigned long long)h.part, (unsigned long long)h.parts, parts[i],
+                    (unsigned long long)h.part, (unsigned long long)h.parts, parts[i]);
+            rc = ES_EXIT_BADJOB;
+        } else {
+            seen[h.part] = 1;
+            if (es_run_take_blob(run, blob, len, parts[i])) rc = ES_EXIT_BADJOB;
+        }
+        es_file_head_free(&h);
+        free(blob);
+    }
+    if (!rc && (uint64_t)nparts != h0->parts) {
+        char missing[512] = "";
+        for (uint64_t k = 0; k < h0->parts && strlen(missing) < 480; k++)
+            if (!seen[k])
+                snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%llu",
+                         missing[0] ? ", " : "", (unsigned long long)k);
+        fprintf(stderr, "econsweep: merge: %d of %llu parts given; missing part%s %s\n", nparts,
+                (unsigned long long)h0->parts, h0->parts - (uint64_t)nparts > 1 ? "s" : "",
+                missing);
+        rc = ES_EXIT_BADJOB;
+    }
+    free(seen);
+    run->todo = 0;
+    for (uint64_t c = 0; !rc && c < p->nchunks; c++)
+        run->todo += !es_ckpt_done(run->mask, c);
+    if (!rc && run->todo) {
+        fprintf(stderr, "econsweep: merge: the parts leave %llu chunks undone; internal error\n",
+                (unsigned long long)run->todo);
+        rc = ES_EXIT_BADJOB;
+    }
+    return rc;
+}
+
+int es_sweep_merge(MPI_Comm comm, const char *out, int nparts, const char *const *parts, int force)
+{
+    es_run_opts o;
+    memset(&o, 0, sizeof o);
+    o.output = out;
+    o.force = force;
+    o.store = -1;
+    es_file_head h0;
+    unsigned char *blob0 = NULL;
+    uint64_t len0 = 0;
+    char err[2048];
+    if (es_store_read_checkpoint(parts[0], &h0, &blob0, &len0, err, sizeof err)) {
+        fprintf(stderr, "econsweep: merge: %s\n", err);
+        return ES_EXIT_BADJOB;
+    }
+    free(blob0);
+    if (!h0.job_text || !h0.scenario_text) {
+        fprintf(stderr, "econsweep: merge: %s is not an econsweep file of this version\n",
+                parts[0]);
+        es_file_head_free(&h0);
+        return ES_EXIT_BADJOB;
+    }
+    o.job_path = h0.job_path;
+    es_run run;
+    es_run_init(&run, comm, &o);
+    run.out = out;
+    run.merging = nparts;
+    int rc = es_merge_load(&run, &h0);
+    if (!rc) rc = es_preflight(&run);
+    if (!rc) rc = es_run_start(&run, NULL, 0);
+    if (!rc) rc = es_merge_parts(&run, nparts, parts, &h0);
+    if (!rc) {
+        es_run_open(&run, 0);
+        for (int i = 0; i < nparts; i++)
+            if (es_store_copy_part(run.st, parts[i])) es_abort(comm);
+        es_write_checkpoint(&run);
+        rc = es_run_end(&run, 1);
+    }
+    es_run_free(&run);
+    es_file_head_free(&h0);
     return rc;
 }

@@ -15,4 +15,10 @@ void es_sweep_install_signals(void);
 /* Runs the job on every rank of comm; returns the exit code (same on all ranks). */
 int es_sweep_run(MPI_Comm comm, const es_run_opts *o);
 
+/* `econsweep merge OUT PART...` on one rank (comm of size 1): checks that the
+ * parts are of one job, disjoint and complete, and writes OUT equal to the
+ * run of the whole job: rows copied, statistics merged from the parts'
+ * checkpoints, the sensitivity pass, results, checksum.  Returns the exit code. */
+int es_sweep_merge(MPI_Comm comm, const char *out, int nparts, const char *const *parts, int force);
+
 #endif

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# tests/mpi/merge.sh: the parts of a job array (run --part K/P), merged, equal
+# the run of the whole job (rows, summaries, events, sensitivity, state,
+# checksum); missing, duplicate, foreign and unfinished parts are refused,
+# and merge never overwrites without --force.
+. "$(dirname "$0")/lib.sh"
+slow=$1 # the program with chunks slowed by ES_SLOW_MS
+check_equal() { # check_equal A B LABEL
+    local g out
+    for g in /sample /inputs /outputs /summary /events /sensitivity /scan /state; do
+        h5ls "$1$g" >/dev/null 2>&1 || continue
+        out=$(h5diff "$1" "$2" "$g" "$g" 2>&1) && [ -z "$out" ] \
+            && ok "$3: $g equal" || { bad "$3: $g differs"; echo "$out" | head -5; }
+    done
+    [ "$(h5attr "$1" checksum)" = "$(h5attr "$2" checksum)" ] && ok "$3: checksum" || bad "$3: checksum"
+    [ "$(h5attr "$2" status)" = complete ] && ok "$3: merged file complete" || bad "$3: status"
+}
+for spec in "smoke.ini 30000 3 all" "openai_amazon.ini 20000 2 outputs" "ishigami.ini 20000 4 summary"; do
+    set -- $spec
+    job=$ES_SRC/jobs/$1 n=$2 P=$3 store=$4
+    name=${1%.ini}
+    run_np 2 run "$job" -o "$ES_TMP/$name-full.h5" --samples "$n" --store "$store" 2>"$ES_TMP/full.log" \
+        || { bad "$name: whole run"; cat "$ES_TMP/full.log"; }
+    parts=()
+    for k in $(seq $((P - 1)) -1 0); do # any order
+        run_np 2 run "$job" -o "$ES_TMP/$name-p$k.h5" --samples "$n" --store "$store" --part "$k/$P" \
+            2>"$ES_TMP/p.log" || { bad "$name: part $k/$P"; cat "$ES_TMP/p.log"; }
+        parts+=("$ES_TMP/$name-p$k.h5")
+    done
+    [ "$(h5attr "$ES_TMP/$name-p0.h5" part)" = 0 ] && [ "$(h5attr "$ES_TMP/$name-p0.h5" parts)" = "$P" ] \
+        && ok "$name: a part records its part" || bad "$name: part attributes"
+    "$ES_BIN" merge "$ES_TMP/$name-merged.h5" "${parts[@]}" 2>"$ES_TMP/m.log" \
+        && ok "$name: merge of $P parts" || { bad "$name: merge"; cat "$ES_TMP/m.log"; }
+    check_equal "$ES_TMP/$name-full.h5" "$ES_TMP/$name-merged.h5" "$name"
+done
+# refusals: exit 2, nothing written
+"$ES_BIN" merge "$ES_TMP/x.h5" "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p1.h5" 2>"$ES_TMP/m.log"
+[ $? -eq 2 ] && grep -q "2 of 3 parts given; missing part 2" "$ES_TMP/m.log" && [ ! -e "$ES_TMP/x.h5" ] \
+    && ok "a missing part is named" || { bad "missing part"; cat "$ES_TMP/m.log"; }
+"$ES_BIN" merge "$ES_TMP/x.h5" "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p1.h5" 2>"$ES_TMP/m.log"
+[ $? -eq 2 ] && grep -q "part 0/3 is given twice" "$ES_TMP/m.log" && ok "a duplicate part is refused" || bad "duplicate part"
+"$ES_BIN" merge "$ES_TMP/x.h5" "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p1.h5" "$ES_TMP/openai_amazon-p0.h5" 2>"$ES_TMP/m.log"
+[ $? -eq 2 ] && grep -q "is not a part of the same job" "$ES_TMP/m.log" && ok "a foreign part is refused" || bad "foreign part"
+"$ES_BIN" merge "$ES_TMP/x.h5" "$ES_TMP/smoke-full.h5" 2>"$ES_TMP/m.log"
+[ $? -eq 2 ] && grep -q "is not a part" "$ES_TMP/m.log" && ok "a whole run is not a part" || bad "not a part"
+# an unfinished part: interrupted (slowed by ES_SLOW_MS so the signal lands mid-run)
+ES_SLOW_MS=200 mpiexec --oversubscribe -n 2 "$slow" run "$ES_SRC/jobs/smoke.ini" -o "$ES_TMP/int-p1.h5" --samples 30000 --part 1/3 \
+    --checkpoint-every 1 2>/dev/null &
+pid=$!
+sleep 1
+kill -USR1 $pid
+wait $pid
+"$ES_BIN" merge "$ES_TMP/x.h5" "$ES_TMP/smoke-p0.h5" "$ES_TMP/int-p1.h5" "$ES_TMP/smoke-p2.h5" 2>"$ES_TMP/m.log"
+[ $? -eq 2 ] && grep -q "part 1/3 .* is not complete: resume it first" "$ES_TMP/m.log" \
+    && ok "an unfinished part is refused, with how to resume it" || { bad "unfinished part"; cat "$ES_TMP/m.log"; }
+sum=$(md5sum <"$ES_TMP/smoke-merged.h5")
+"$ES_BIN" merge "$ES_TMP/smoke-merged.h5" "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p1.h5" "$ES_TMP/smoke-p2.h5" 2>"$ES_TMP/m.log"
+[ $? -eq 1 ] && [ "$(md5sum <"$ES_TMP/smoke-merged.h5")" = "$sum" ] && ok "merge refuses to overwrite without --force" || bad "overwrite"
+"$ES_BIN" merge "$ES_TMP/smoke-merged.h5" "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p1.h5" "$ES_TMP/smoke-p2.h5" --force 2>"$ES_TMP/m.log" \
+    && ok "merge --force replaces" || bad "merge --force"
+finish
