@@ -266,8 +266,14 @@ int es_cli_parse(int argc, char **argv, es_cli *cli, char *err, size_t errlen)
     const char *shortopts = cli->cmd == ES_CMD_RUN || cli->cmd == ES_CMD_CHECK ? ":o:h" : ":h";
     opterr = 0;
     optind = 1;
+    /* getopt_long permutes what it parses: give it a copy, so that argv stays
+     * the command line as typed (recorded in the output file) */
+    static char *sub_copy[4096];
+    if (argc > 4096) return es_usage_err(err, errlen, "%s", "too many arguments");
     int sub_argc = argc - 1;
-    char **sub_argv = argv + 1;
+    for (int i = 1; i < argc; i++)
+        sub_copy[i - 1] = argv[i];
+    char **sub_argv = sub_copy;
     int ch, li;
     while ((ch = getopt_long(sub_argc, sub_argv, shortopts, run_opts, &li)) != -1) {
         const char *name = NULL;

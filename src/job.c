@@ -2152,3 +2152,89 @@ uint64_t es_job_fingerprint(const es_job *job)
     }
     return h;
 }
+
+/* ---- the job as the run used it ---- */
+
+/* Is line a section header, and which?  The name trimmed into name. */
+static int es_text_section(const char *line, size_t len, char *name, size_t nlen)
+{
+    size_t i = 0;
+    while (i < len && es_is_blank(line[i]))
+        i++;
+    if (i >= len || line[i] != '[') return 0;
+    const char *close = memchr(line + i, ']', len - i);
+    if (!close) return 0;
+    const char *a = line + i + 1, *b = close;
+    while (a < b && es_is_blank(*a))
+        a++;
+    while (b > a && es_is_blank(b[-1]))
+        b--;
+    snprintf(name, nlen, "%.*s", (int)(b - a), a);
+    return 1;
+}
+
+char *es_job_text_with(const char *text, size_t n, const char *const *keys,
+                       const char *const *values)
+{
+    if (n > 16) n = 16;
+    /* room enough: every line once, and each key at most twice (a replaced
+     * line quotes itself) with its value */
+    size_t len = strlen(text), cap = 2 * len + 1;
+    for (size_t k = 0; k < n; k++)
+        cap += 2 * (strlen(keys[k]) + strlen(values[k]) + 160);
+    char *out = malloc(cap);
+    if (!out) return NULL;
+    size_t used = 0;
+    int done[16] = {0}, in_sweep = 0, saw_sweep = 0;
+    for (const char *p = text; *p;) {
+        const char *eol = strchr(p, '\n');
+        size_t ll = eol ? (size_t)(eol - p) : strlen(p);
+        char name[128];
+        int header = es_text_section(p, ll, name, sizeof name);
+        if (header && in_sweep) /* the end of [sweep]: the keys it did not have */
+            for (size_t k = 0; k < n; k++)
+                if (!done[k]) {
+                    used += (size_t)snprintf(out + used, cap - used,
+                                             "%s = %s   ; set on the command line\n", keys[k],
+                                             values[k]);
+                    done[k] = 1;
+                }
+        if (header) {
+            in_sweep = strcmp(name, "sweep") == 0;
+            saw_sweep |= in_sweep;
+        }
+        int replaced = 0;
+        if (in_sweep && !header) {
+            size_t i = 0;
+            while (i < ll && es_is_blank(p[i]))
+                i++;
+            for (size_t k = 0; k < n && !replaced; k++) {
+                size_t kl = strlen(keys[k]), j = i + kl;
+                if (ll - i <= kl || strncmp(p + i, keys[k], kl) != 0) continue;
+                while (j < ll && es_is_blank(p[j]))
+                    j++;
+                if (j < ll && p[j] == '=') {
+                    used += (size_t)snprintf(out + used, cap - used,
+                                             "%s = %s   ; set on the command line; the file "
+                                             "says: %.*s\n",
+                                             keys[k], values[k], (int)(ll - i), p + i);
+                    done[k] = replaced = 1;
+                }
+            }
+        }
+        if (!replaced) {
+            memcpy(out + used, p, ll);
+            used += ll;
+            out[used++] = '\n';
+        }
+        p = eol ? eol + 1 : p + ll;
+    }
+    if (saw_sweep)
+        for (size_t k = 0; k < n; k++)
+            if (!done[k])
+                used += (size_t)snprintf(out + used, cap - used,
+                                         "%s = %s   ; set on the command line\n", keys[k],
+                                         values[k]);
+    out[used] = '\0';
+    return out;
+}

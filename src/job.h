@@ -156,4 +156,10 @@ int es_parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
  * scenario text, seed, design, samples and chunk. */
 uint64_t es_job_fingerprint(const es_job *job);
 
+/* The job text as a run used it: the [sweep] keys[k] set to values[k] (n of
+ * them, at most 16), each marked "set on the command line" with what the
+ * file said.  A new string (malloc), NULL when out of memory. */
+char *es_job_text_with(const char *text, size_t n, const char *const *keys,
+                       const char *const *values);
+
 #endif

@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gsl/gsl_version.h>
+
 #include "ckpt.h"
 
 const char *const es_slurm_vars[6] = {"SLURM_JOB_ID",        "SLURM_ARRAY_JOB_ID",
@@ -189,6 +191,10 @@ void es_utc_now(char *buf, size_t len)
 
 static int es_store_root_attrs(es_store *st, const es_run_info *info)
 {
+    unsigned maj = 0, min = 0, rel = 0;
+    H5get_libversion(&maj, &min, &rel);
+    char hdf5v[32];
+    snprintf(hdf5v, sizeof hdf5v, "%u.%u.%u", maj, min, rel);
     const es_plan *p = st->p;
     const es_job *job = p->job;
     hid_t f = st->file;
@@ -207,7 +213,19 @@ static int es_store_root_attrs(es_store *st, const es_run_info *info)
         es_attr_str(f, "store", es_store_name(job->store)) || es_attr_str(f, "status", "partial") ||
         es_attr_str(f, "fingerprint", fp) || es_attr_str(f, "created_utc", info->created_utc) ||
         es_attr_str(f, "finished_utc", "") || es_attr_str(f, "host", info->host) ||
-        es_attr_str(f, "job_path", job->path) || es_attr_str(f, "job_text", job->job_text) ||
+        es_attr_str(f, "job_path", job->path) ||
+        es_attr_str(f, "job_text", info->job_effective ? info->job_effective : job->job_text) ||
+        es_attr_str(f, "job_file_text", job->job_text) ||
+        es_attr_str(f, "command_line", info->command_line) ||
+        es_attr_str(f, "working_directory", info->cwd) ||
+        es_attr_str(f, "econsweep_commit", ECONSWEEP_COMMIT) ||
+        es_attr_str(f, "mpi_library", info->mpi_version) ||
+        es_attr_str(f, "hdf5_library", hdf5v) || es_attr_str(f, "gsl_library", gsl_version) ||
+        es_attr_str(f, "rng", "Philox4x32-10 (Random123): key = seed, counter = (sample "
+                              "index, dimension)") ||
+        es_attr_str(f, "copula", job->n_corr ? "Gaussian copula: normal scores correlated "
+                                               "2 sin(pi rho / 6), GSL Cholesky factor"
+                                             : "none (independent inputs)") ||
         es_attr_str(f, "scenario_path", job->scenario_path) ||
         es_attr_str(f, "scenario_text", job->scenario_text) ||
         es_attr_str(f, "title", p->model->long_name) || es_attr_u64(f, "samples_done", 0) ||
@@ -218,7 +236,11 @@ static int es_store_root_attrs(es_store *st, const es_run_info *info)
         snprintf(name, sizeof name, "%s", es_slurm_vars[i]);
         for (char *c = name; *c; c++)
             *c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
-        if (es_attr_str(f, name, info->slurm[i])) return es_h5_fail(st, "H5Acreate2", name);
+        /* the restart count is a number (0 when not under Slurm or never restarted) */
+        int bad = strcmp(es_slurm_vars[i], "SLURM_RESTART_COUNT") == 0
+                      ? es_attr_u64(f, name, strtoull(info->slurm[i], NULL, 10))
+                      : es_attr_str(f, name, info->slurm[i]);
+        if (bad) return es_h5_fail(st, "H5Acreate2", name);
     }
     return 0;
 }
@@ -962,7 +984,7 @@ int es_store_read_checkpoint(const char *path, es_file_head *head, unsigned char
     es_read_attr_str(f, "store", head->store, sizeof head->store);
     es_read_attr_str(f, "job_path", head->job_path, sizeof head->job_path);
     es_read_attr_str(f, "scenario_path", head->scenario_path, sizeof head->scenario_path);
-    head->job_text = es_read_attr_dup(f, "job_text");
+    head->job_text = es_read_attr_dup(f, "job_file_text"); /* the file as read, not overridden */
     head->scenario_text = es_read_attr_dup(f, "scenario_text");
     const char *names[2] = {"/state/checkpoint_a", "/state/checkpoint_b"};
     uint64_t best_gen = 0;

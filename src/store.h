@@ -40,6 +40,11 @@ typedef struct {
     char slurm[6][128]; /* SLURM_JOB_ID and friends, "" when unset */
     int ranks;
     uint64_t fingerprint;
+    char command_line[8192];  /* argv, quoted where needed */
+    char cwd[ES_JOB_PATHMAX]; /* the working directory */
+    char mpi_version[256];    /* MPI_Get_library_version, first line */
+    const char *job_effective; /* the job text with the command line's overrides; set on
+                                  every rank after the broadcast (a pointer) */
 } es_run_info;
 
 extern const char *const es_slurm_vars[6];

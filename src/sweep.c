@@ -173,6 +173,7 @@ typedef struct {
     int stopped;
     int complete;
     int merging; /* econsweep merge: nparts parts */
+    char *job_effective; /* the job text with the command line's overrides */
     es_results results;
 } es_run;
 
@@ -437,6 +438,7 @@ static void es_run_free(es_run *run)
     free(run->done_id);
     free(run->done_sum);
     es_results_free(&run->results);
+    free(run->job_effective);
     if (run->have_job) es_job_free(&run->job);
 }
 
@@ -899,6 +901,22 @@ static void es_closing_line(es_run *run, double secs)
 /* Rank 0: the provenance every rank writes. */
 static void es_run_info_fill(es_run *run)
 {
+    const es_run_opts *o = run->o;
+    size_t used = 0;
+    for (int i = 0; o->argv && i < o->argc; i++) {
+        const char *a = o->argv[i];
+        int quote = a[0] == '\0' || strpbrk(a, " \t\"'\\$;&|<>*?") != NULL;
+        int n = snprintf(run->info.command_line + used, sizeof run->info.command_line - used,
+                         quote ? "%s'%s'" : "%s%s", i ? " " : "", a);
+        if (n < 0 || (size_t)n >= sizeof run->info.command_line - used) break;
+        used += (size_t)n;
+    }
+    if (!getcwd(run->info.cwd, sizeof run->info.cwd)) snprintf(run->info.cwd, 2, "?");
+    int len = 0;
+    char v[MPI_MAX_LIBRARY_VERSION_STRING];
+    MPI_Get_library_version(v, &len);
+    v[strcspn(v, "\n,")] = '\0';
+    snprintf(run->info.mpi_version, sizeof run->info.mpi_version, "%s", v);
     es_utc_now(run->info.created_utc, sizeof run->info.created_utc);
     if (gethostname(run->info.host, sizeof run->info.host - 1) != 0)
         snprintf(run->info.host, sizeof run->info.host, "unknown");
@@ -941,11 +959,42 @@ static int es_run_take_blob(es_run *run, const unsigned char *blob, uint64_t len
 }
 
 /* Every rank: buffers; rank 0: the done state, empty or a checkpoint's. */
+/* The job text with the command line's overrides, the same on every rank. */
+static void es_run_effective_text(es_run *run)
+{
+    const es_run_opts *o = run->o;
+    const char *keys[4], *vals[4];
+    char samples[32], seed[32];
+    size_t n = 0;
+    if (o->has_samples) {
+        snprintf(samples, sizeof samples, "%llu", (unsigned long long)o->samples);
+        keys[n] = "samples";
+        vals[n++] = samples;
+    }
+    if (o->has_seed) {
+        snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->seed);
+        keys[n] = "seed";
+        vals[n++] = seed;
+    }
+    if (o->store >= 0) {
+        keys[n] = "store";
+        vals[n++] = es_store_name((es_store_kind)o->store);
+    }
+    if (o->output) {
+        keys[n] = "output";
+        vals[n++] = o->output;
+    }
+    free(run->job_effective);
+    run->job_effective = es_job_text_with(run->job.job_text, n, keys, vals);
+    run->info.job_effective = run->job_effective;
+}
+
 static int es_run_start(es_run *run, const unsigned char *blob, uint64_t bloblen)
 {
     MPI_Comm comm = run->comm;
     const es_plan *p = &run->plan;
     ES_MPI(MPI_Bcast(&run->info, (int)sizeof run->info, MPI_BYTE, 0, comm));
+    es_run_effective_text(run);
     ES_MPI(MPI_Bcast(run->path, (int)sizeof run->path, MPI_CHAR, 0, comm));
     ES_MPI(MPI_Bcast(&run->temp, 1, MPI_INT, 0, comm));
     int bad = es_run_prepare(run) != 0, anybad = 0;

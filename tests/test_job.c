@@ -37,9 +37,11 @@ static void test_shipped_jobs(void **state)
     int rc = es_job_load(&j, src("jobs/openai_amazon.ini"), err, sizeof err);
     if (rc) fail_msg("%s", err);
     assert_string_equal(j.model->name, "compute_economics");
-    assert_true(j.samples == 1000000 && j.seed == 20261127 && j.chunk == 16384);
+    assert_true(j.samples == 1000000 && j.seed == 20261127 && j.chunk == 0);
     assert_true(j.n_unc >= 15);
-    assert_int_equal((int)j.n_corr, 1);
+    assert_ptr_equal(j.design, es_design_find("lhs"));
+    assert_true(j.n_corr >= 2);
+    assert_true(j.n_events >= 3);
     /* relative to the current folder as written, never joined to the job's folder (issue 14) */
     assert_null(strstr(j.output, "jobs/"));
     assert_true(j.output_line > 0);
