@@ -496,10 +496,56 @@ int es_cli_check(const es_cli *cli, FILE *out, FILE *errf)
             fprintf(out, "  %s ~ %s = %g\n", m->inputs[job.corr[c].a].name,
                     m->inputs[job.corr[c].b].name, job.corr[c].rho);
     }
-    fprintf(out, "\noutputs: %zu\n", m->n_outputs);
-    for (size_t j = 0; j < m->n_outputs; j++)
-        fprintf(out, "  %-26s %-9s %s\n", m->outputs[j].name, m->outputs[j].unit,
+    if (job.n_scan) {
+        fprintf(out,
+                "\nscan: %llu cells (the study repeated in each, the same draws in every "
+                "cell)\n",
+                (unsigned long long)plan.cells);
+        for (size_t s = 0; s < job.n_scan; s++) {
+            const es_scan *sc = &job.scan[s];
+            fprintf(out, "  %-24s %zu values:", m->inputs[sc->input].name, sc->n);
+            for (size_t k = 0; k < sc->n && k < 12; k++)
+                fprintf(out, " %g", sc->values[k]);
+            fprintf(out, "%s\n", sc->n > 12 ? " ..." : "");
+        }
+    }
+    if (job.n_events) {
+        fprintf(out, "\nevents\n");
+        for (size_t e = 0; e < job.n_events; e++)
+            fprintf(out, "  %-24s %s\n", job.events[e].name, job.events[e].text);
+    }
+
+    /* which outputs this job can move: found numerically at the scenario values */
+    unsigned char varies[ES_JOB_MAXIN] = {0}, dep[256] = {0};
+    for (size_t i = 0; i < m->n_inputs; i++)
+        varies[i] = job.uncertain[i] && job.dist[i].kind != ES_DIST_CONSTANT;
+    for (size_t s = 0; s < job.n_scan; s++)
+        varies[job.scan[s].input] = 1;
+    int have_dep = m->n_outputs <= 256 && es_model_dependencies(m, job.value, varies, dep) == 0;
+    fprintf(out, "\noutputs: %zu%s\n", m->n_outputs,
+            have_dep ? " (\"fixed\": no uncertain input of this job moves it)" : "");
+    int fixed_main = 0;
+    for (size_t j = 0; j < m->n_outputs; j++) {
+        const char *mark = !have_dep ? "" : (dep[j] ? "varies" : "fixed ");
+        fprintf(out, "  %-26s %-18s %-6s %s\n", m->outputs[j].name, m->outputs[j].unit, mark,
                 m->outputs[j].long_name);
+        if (have_dep && !dep[j] && m->outputs[j].main) fixed_main++;
+    }
+    if (have_dep && fixed_main) {
+        fprintf(out, "\nwarning: %d main output%s cannot vary in this job:", fixed_main,
+                fixed_main == 1 ? "" : "s");
+        for (size_t j = 0; j < m->n_outputs; j++)
+            if (!dep[j] && m->outputs[j].main) fprintf(out, " %s", m->outputs[j].name);
+        fprintf(out, "; give a distribution to an input it depends on\n");
+    }
+    if (cli->base) {
+        double y[256];
+        if (m->n_outputs <= 256 && es_model_eval_point(m, job.value, y) == 0) {
+            fprintf(out, "\nbase case (every input at its scenario value)\n");
+            for (size_t j = 0; j < m->n_outputs; j++)
+                fprintf(out, "  %-26s %16.8g %s\n", m->outputs[j].name, y[j], m->outputs[j].unit);
+        }
+    }
 
     /* what the run would find on this machine */
     double rate = es_measure_rate(&plan);
