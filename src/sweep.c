@@ -1,10 +1,13 @@
 /* src/sweep.c: the run on every rank: load, plan, dispatch, checkpoints, the
  * sensitivity pass, the results.
  *
- * Dispatch: rank 0 hands out chunk indices in increasing order on request
- * and computes chunks itself between requests.  A worker keeps one request
- * open: it asks for the next chunk as soon as it receives one, so a reply is
- * waiting when it finishes.  An epoch ends when a rank's row buffer is full,
+ * Dispatch: rank 0 hands out blocks of consecutive chunks in increasing order
+ * on request and computes chunks itself between requests.  A block is a share
+ * of what is left (guided self-scheduling: left / (2 ranks), from 1 to 16
+ * chunks), so rank 0 answers far fewer requests than there are chunks while
+ * the last blocks stay small enough to balance the ranks.  A worker keeps one
+ * request open: it asks for the next block as soon as it receives one, so a
+ * reply is waiting when it finishes.  An epoch ends when a rank's row buffer is full,
  * the checkpoint interval has passed, a stop signal arrives, or every chunk
  * is handed out: rank 0 answers every open request with the epoch's end and
  * all ranks, together, write their rows, mark their chunks done, merge their
@@ -172,7 +175,7 @@ typedef struct {
     double t0, last_ckpt, every;
     int stopped;
     int complete;
-    int merging; /* econsweep merge: nparts parts */
+    int merging;         /* econsweep merge: nparts parts */
     char *job_effective; /* the job text with the command line's overrides */
     es_results results;
 } es_run;
@@ -628,11 +631,15 @@ static void es_epoch_end(es_run *run)
 
 /* ---- rank 0's side of the dispatch ---- */
 
+#define ES_BLOCK_MAX 16 /* chunks in one reply */
+
 typedef struct {
     es_run *run;
-    uint64_t next;    /* next chunk to consider */
-    size_t *assigned; /* chunks given to each rank this epoch */
-    int *told;        /* worker received the epoch's end */
+    uint64_t next;     /* next chunk to consider */
+    uint64_t left;     /* chunks not done and not handed out */
+    uint64_t requests; /* replies sent (the dispatcher's load) */
+    size_t *assigned;  /* chunks given to each rank this epoch */
+    int *told;         /* worker received the epoch's end */
     int ntold;
     long long closing; /* 0, or the reply that ends the epoch */
     uint64_t *progress;
@@ -648,16 +655,30 @@ static uint64_t es_next_todo(es_dispatch *d)
     return d->next;
 }
 
-static long long es_decide(es_dispatch *d, int r)
+/* The next block for rank r: its first chunk (and *count chunks), or a
+ * negative reply that ends the epoch. */
+static long long es_decide(es_dispatch *d, int r, long long *count)
 {
     es_run *run = d->run;
+    *count = 0;
     if (d->closing) return d->closing;
     if (d->stop_seen || es_stop_signal) return d->closing = ES_REPLY_STOP;
     if (es_next_todo(d) == run->plan.chunk_hi) return d->closing = ES_REPLY_DONE;
     if (d->assigned[r] == run->cap || MPI_Wtime() - run->last_ckpt >= run->every)
         return d->closing = ES_REPLY_FLUSH;
-    d->assigned[r]++;
-    return (long long)d->next++;
+    uint64_t k = d->left / (2 * (uint64_t)run->size);
+    if (k < 1) k = 1;
+    if (k > ES_BLOCK_MAX) k = ES_BLOCK_MAX;
+    if (k > run->cap - d->assigned[r]) k = run->cap - d->assigned[r];
+    uint64_t first = d->next, n = 0;
+    while (n < k && d->next < run->plan.chunk_hi && !es_ckpt_done(run->mask, d->next)) {
+        d->next++;
+        n++;
+    }
+    d->assigned[r] += n;
+    d->left -= n;
+    *count = (long long)n;
+    return (long long)first;
 }
 
 static void es_serve_one(es_dispatch *d, int source)
@@ -669,12 +690,14 @@ static void es_serve_one(es_dispatch *d, int source)
     int r = s.MPI_SOURCE;
     d->progress[r] = req[0];
     if (req[1]) d->stop_seen = 1;
-    long long reply = es_decide(d, r);
-    if (reply < 0) {
+    long long reply[2];
+    reply[0] = es_decide(d, r, &reply[1]);
+    if (reply[0] < 0) {
         d->told[r] = 1;
         d->ntold++;
     }
-    ES_MPI(MPI_Send(&reply, 1, MPI_LONG_LONG, r, ES_TAG_REPLY, comm));
+    d->requests++;
+    ES_MPI(MPI_Send(reply, 2, MPI_LONG_LONG, r, ES_TAG_REPLY, comm));
 }
 
 /* Serve every request that has arrived.  An MPI_Iprobe that finds nothing
@@ -727,6 +750,7 @@ static int es_pass1_rank0(es_run *run)
     memset(&d, 0, sizeof d);
     d.run = run;
     d.next = run->plan.chunk_lo;
+    d.left = run->todo;
     d.assigned = calloc((size_t)run->size, sizeof(size_t));
     d.told = calloc((size_t)run->size, sizeof(int));
     d.progress = calloc((size_t)run->size, sizeof(uint64_t));
@@ -739,11 +763,14 @@ static int es_pass1_rank0(es_run *run)
     for (;;) {
         es_serve_pending(&d);
         if (!d.closing) {
-            long long c = es_decide(&d, 0);
+            long long n, c = es_decide(&d, 0, &n);
             if (c >= 0) {
-                if (es_do_chunk(run, (uint64_t)c, 0)) {
-                    fprintf(stderr, "econsweep: rank 0: out of memory evaluating the model\n");
-                    es_abort(comm);
+                for (long long i = 0; i < n; i++) {
+                    if (es_do_chunk(run, (uint64_t)(c + i), es_stop_signal != 0)) {
+                        fprintf(stderr, "econsweep: rank 0: out of memory evaluating the model\n");
+                        es_abort(comm);
+                    }
+                    if (i + 1 < n) es_serve_pending(&d);
                 }
                 double now = MPI_Wtime();
                 if (now - last >= interval) {
@@ -769,6 +796,10 @@ static int es_pass1_rank0(es_run *run)
         for (int r = 1; r < run->size; r++)
             es_serve_one(&d, MPI_ANY_SOURCE);
     }
+    if (getenv("ECONSWEEP_DISPATCH_STATS"))
+        es_say("econsweep: dispatcher: %llu replies for %llu chunks in %.3f s\n",
+               (unsigned long long)d.requests, (unsigned long long)run->plan.nchunks,
+               MPI_Wtime() - run->t0);
     free(d.assigned);
     free(d.told);
     free(d.progress);
@@ -780,20 +811,21 @@ static int es_pass1_worker(es_run *run)
     MPI_Comm comm = run->comm;
     for (;;) {
         uint64_t req[2] = {run->computed, es_stop_signal != 0};
-        long long reply;
+        long long reply[2];
         ES_MPI(MPI_Send(req, 2, MPI_UINT64_T, 0, ES_TAG_REQ, comm));
-        ES_MPI(MPI_Recv(&reply, 1, MPI_LONG_LONG, 0, ES_TAG_REPLY, comm, MPI_STATUS_IGNORE));
+        ES_MPI(MPI_Recv(reply, 2, MPI_LONG_LONG, 0, ES_TAG_REPLY, comm, MPI_STATUS_IGNORE));
         /* keep one request open while computing */
-        while (reply >= 0) {
+        while (reply[0] >= 0) {
             req[0] = run->computed;
             req[1] = es_stop_signal != 0;
             ES_MPI(MPI_Send(req, 2, MPI_UINT64_T, 0, ES_TAG_REQ, comm));
-            if (es_do_chunk(run, (uint64_t)reply, es_stop_signal != 0)) {
-                fprintf(stderr, "econsweep: rank %d: out of memory evaluating the model\n",
-                        run->rank);
-                es_abort(comm);
-            }
-            ES_MPI(MPI_Recv(&reply, 1, MPI_LONG_LONG, 0, ES_TAG_REPLY, comm, MPI_STATUS_IGNORE));
+            for (long long i = 0; i < reply[1]; i++)
+                if (es_do_chunk(run, (uint64_t)(reply[0] + i), es_stop_signal != 0)) {
+                    fprintf(stderr, "econsweep: rank %d: out of memory evaluating the model\n",
+                            run->rank);
+                    es_abort(comm);
+                }
+            ES_MPI(MPI_Recv(reply, 2, MPI_LONG_LONG, 0, ES_TAG_REPLY, comm, MPI_STATUS_IGNORE));
         }
         long long how;
         ES_MPI(MPI_Bcast(&how, 1, MPI_LONG_LONG, 0, comm));
