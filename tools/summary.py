@@ -12,6 +12,8 @@ print("%s: model %s, %d samples (%s), seed %d, %d ranks, checksum %s" % (
 print("%-26s %-9s %12s %12s %12s %12s %6s" % ("variable", "unit", "mean", "std", "min", "max", "NaN"))
 for kind in ("input", "output"):
     for name, g in f["summary"].items():
+        if not isinstance(g, h5py.Group) or "kind" not in g.attrs:
+            continue
         s = g.attrs
         if s["kind"] != kind:
             continue
