@@ -450,10 +450,11 @@ static void es_triangular_q(const es_dist *d, const double *u, double *x, size_t
 {
     const double lo = d->p[0], hi = d->p[2], c = d->q[0], w = d->p[2] - d->p[0];
     const double wl = w * (d->p[1] - d->p[0]), wh = w * (d->p[2] - d->p[1]);
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; k < n; k++) { /* both sides computed: a select, no branch */
+        const double al = u[k] * wl, ah = (1 - u[k]) * wh;
         const int below = u[k] < c;
-        const double s = sqrt(below ? u[k] * wl : (1 - u[k]) * wh);
-        x[k] = below ? lo + s : hi - s;
+        const double s = sqrt(below ? al : ah), xl = lo + s, xh = hi - s;
+        x[k] = below ? xl : xh;
     }
 }
 
