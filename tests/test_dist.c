@@ -110,10 +110,13 @@ static void test_round_trip(void **state)
     round_trip(&d, cdf_triangular, tol);
     d = make("pert", 3, N("low", "mode", "high"), V(530, 650, 800));
     round_trip(&d, cdf_pert, tol);
+    es_dist_free(&d);
     d = make("pert", 4, N("low", "mode", "high", "lambda"), V(1.06, 1.15, 1.4, 6));
     round_trip(&d, cdf_pert, tol);
+    es_dist_free(&d);
     d = make("beta", 4, N("alpha", "beta", "low", "high"), V(2, 5, 10, 20));
     round_trip(&d, cdf_beta, tol);
+    es_dist_free(&d); /* the PINV tables */
     d = make("constant", 1, N("value"), V(42));
     assert_true(es_dist_quantile(&d, 0.3) == 42);
 }
@@ -250,8 +253,10 @@ static void test_moments(void **state)
     moments(&d, 7.0 / 3, (1 + 4 + 16 - 2 - 4 - 8) / 18.0);
     d = make("pert", 3, N("low", "mode", "high"), V(0, 1, 4));
     moments(&d, 8.0 / 6, 16.0 * 8 / (36 * 7));
+    es_dist_free(&d);
     d = make("beta", 4, N("alpha", "beta", "low", "high"), V(2, 5, 10, 20));
     moments(&d, 10 + 10 * 2.0 / 7, 100 * 10.0 / (49 * 8));
+    es_dist_free(&d);
 }
 
 static void expect_error(const char *kind, size_t n, const char *const *names, const double *v,
