@@ -1,6 +1,7 @@
 /* src/design.c: the design table, the Gaussian copula, and the mc design.
  *
- * mc: u_j(i) = Philox(seed; counter = (i, j)), in (0,1).
+ * mc: u_j(i) = es_rng_uniform(seed, j, i), in (0,1): dimensions 2c and 2c+1
+ * share the Philox call of counter (i, c) (rng.h).
  * Correlation (Iman & Conover 1982 in spirit, here as a Gaussian copula):
  * z = Phi^-1(u), z' = L z with L L^T = R, R_ab = 2 sin(pi rho_ab / 6) so that
  * the rank correlation of the outputs is rho_ab; u' = Phi(z').  The marginals
@@ -112,6 +113,8 @@ double es_design_phi(double z)
 
 /* ---- a design instance --------------------------------------------------- */
 
+#define ES_COPULA_BLOCK 256 /* points the copula transforms at a time */
+
 struct es_design {
     const es_design_type *type;
     es_design_cfg cfg;
@@ -120,6 +123,8 @@ struct es_design {
     size_t nc;                     /* dimensions in the copula */
     size_t cpos[ES_DESIGN_MAXDIM]; /* their positions */
     gsl_matrix *L;                 /* lower Cholesky factor, nc x nc */
+    double *l;                     /* L's rows, packed: row a at l[a (a+1) / 2], a + 1 entries */
+    double *z;                     /* normal scores, [nc][block] */
 };
 
 es_design *es_design_new(const es_design_type *type, const es_design_cfg *cfg, char *err,
@@ -156,6 +161,16 @@ es_design *es_design_new(const es_design_type *type, const es_design_cfg *cfg, c
             es_design_free(d);
             return NULL;
         }
+        d->l = malloc(d->nc * (d->nc + 1) / 2 * sizeof *d->l);
+        d->z = malloc(d->nc * ES_COPULA_BLOCK * sizeof *d->z);
+        if (!d->l || !d->z) {
+            snprintf(err, errlen, "out of memory");
+            es_design_free(d);
+            return NULL;
+        }
+        for (size_t a = 0; a < d->nc; a++)
+            for (size_t b = 0; b <= a; b++)
+                d->l[a * (a + 1) / 2 + b] = gsl_matrix_get(d->L, a, b);
     }
     return d;
 }
@@ -165,6 +180,8 @@ void es_design_free(es_design *d)
     if (!d) return;
     if (d->type->free) d->type->free(d->state);
     gsl_matrix_free(d->L);
+    free(d->l);
+    free(d->z);
     free(d);
 }
 
@@ -178,20 +195,34 @@ size_t es_design_evals(const es_design *d)
     return d->evals;
 }
 
+/* The copula over a block of points at a time, column by column: the scores
+ * z_a = Phi^-1(u_a), then u'_a = Phi(sum_{b <= a} L_ab z_b) summed in b's
+ * order as before, so the bits do not depend on the block. */
 void es_design_points(es_design *d, uint64_t first, size_t n, double *const *u)
 {
     d->type->points(d->state, &d->cfg, first, n, u);
     if (!d->L) return;
     const size_t nc = d->nc, m = n * d->evals;
-    double z[ES_DESIGN_MAXDIM];
-    for (size_t k = 0; k < m; k++) {
-        for (size_t a = 0; a < nc; a++)
-            z[a] = gsl_cdf_ugaussian_Pinv(u[d->cpos[a]][k]);
+    for (size_t off = 0; off < m; off += ES_COPULA_BLOCK) {
+        const size_t len = m - off < ES_COPULA_BLOCK ? m - off : ES_COPULA_BLOCK;
+        for (size_t a = 0; a < nc; a++) {
+            const double *src = u[d->cpos[a]] + off;
+            double *z = d->z + a * ES_COPULA_BLOCK;
+            for (size_t k = 0; k < len; k++)
+                z[k] = gsl_cdf_ugaussian_Pinv(src[k]);
+        }
         for (size_t a = 0; a < nc; a++) { /* z' = L z */
-            double s = 0;
-            for (size_t b = 0; b <= a; b++)
-                s += gsl_matrix_get(d->L, a, b) * z[b];
-            u[d->cpos[a]][k] = es_design_phi(s);
+            const double *la = d->l + a * (a + 1) / 2;
+            double *dst = u[d->cpos[a]] + off, s[ES_COPULA_BLOCK];
+            for (size_t k = 0; k < len; k++)
+                s[k] = 0;
+            for (size_t b = 0; b <= a; b++) {
+                const double *zb = d->z + b * ES_COPULA_BLOCK, lab = la[b];
+                for (size_t k = 0; k < len; k++)
+                    s[k] += lab * zb[k];
+            }
+            for (size_t k = 0; k < len; k++)
+                dst[k] = es_design_phi(s[k]);
         }
     }
 }
@@ -213,9 +244,10 @@ static void es_mc_points(void *state, const es_design_cfg *cfg, uint64_t first, 
                          double *const *u)
 {
     (void)state;
-    for (size_t j = 0; j < cfg->dim; j++)
-        for (size_t k = 0; k < n; k++)
-            u[j][k] = es_rng_uniform(cfg->seed, ES_STREAM_MC + (uint32_t)j, first + k);
+    /* dimensions j and j+1 from one Philox call (rng.h) */
+    for (size_t j = 0; j < cfg->dim; j += 2)
+        es_rng_uniform2_n(cfg->seed, (ES_STREAM_MC + (uint32_t)j) >> 1, first, n, u[j],
+                          j + 1 < cfg->dim ? u[j + 1] : NULL);
 }
 
 const es_design_type es_design_mc = {

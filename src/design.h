@@ -34,7 +34,10 @@
 #define ES_DESIGN_MAXDIM 64 /* uncertain inputs a design takes */
 
 /* The Philox dimensions (rng.h) the designs draw from, for design dimension
- * j: disjoint for any j < 2^16, so no two uses share a random stream. */
+ * j: disjoint for any j < 2^16, so no two uses share a random stream.  The
+ * uniforms of mc and of lhs's jitter are es_rng_uniform dimensions, two to a
+ * Philox counter (counters [0, 0x8000) and [0x8000, 0x10000)); the lhs keys
+ * and the sobol shift take the words of counters 0x20000 + j and 0x30000 + j. */
 enum {
     ES_STREAM_MC = 0,               /* mc: u_j(i) = uniform(seed, j, i) */
     ES_STREAM_LHS_JITTER = 0x10000, /* lhs: the jitter within the stratum */

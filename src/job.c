@@ -2123,6 +2123,8 @@ void es_job_free(es_job *job)
         job->scan[i].values = NULL;
     }
     job->n_scan = 0;
+    for (size_t i = 0; i < ES_JOB_MAXIN; i++)
+        es_dist_free(&job->dist[i]); /* PINV tables */
 }
 
 static uint64_t es_fnv1a(uint64_t h, const void *data, size_t n)

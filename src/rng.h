@@ -1,20 +1,31 @@
 /* src/rng.h: counter-based uniform random numbers (Philox4x32-10).
  *
  * Every uniform is a pure function of (seed, dimension, sample index): no
- * state, no dependence on rank, thread or call order. */
+ * state, no dependence on rank, thread or call order.  One Philox call
+ * gives four 32-bit words, two uniforms: dimensions 2c and 2c+1 share the
+ * counter (index, c), the first taking words 0-1, the second words 2-3. */
 #ifndef ES_RNG_H
 #define ES_RNG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
-/* The four 32-bit words of Philox4x32-10 for counter (index, dim) and key seed. */
-void es_rng_words(uint64_t seed, uint32_t dim, uint64_t index, uint32_t out[4]);
+/* The four 32-bit words of Philox4x32-10 for counter (index, c) and key seed. */
+void es_rng_words(uint64_t seed, uint32_t c, uint64_t index, uint32_t out[4]);
 
-/* A uniform in the open interval (0,1): the top 53 bits of the first two words,
- * offset by half a step, so 0 and 1 are never returned. */
+/* The uniform of dimension dim at index, in the open interval (0,1): the
+ * top 53 bits of words 0-1 (dim even) or 2-3 (dim odd) of counter (index,
+ * dim >> 1), offset by half a step, so 0 and 1 are never returned. */
 double es_rng_uniform(uint64_t seed, uint32_t dim, uint64_t index);
 
-/* Two independent uniforms of the same counter (words 0-1 and 2-3). */
-void es_rng_uniform2(uint64_t seed, uint32_t dim, uint64_t index, double u[2]);
+/* Dimensions 2 pair and 2 pair + 1 at index, from one call: u[0], u[1]. */
+void es_rng_uniform2(uint64_t seed, uint32_t pair, uint64_t index, double u[2]);
+
+/* Batches over indices first .. first+n-1, the same bits as the calls above:
+ * u[k] = es_rng_uniform(seed, dim, first + k); u0[k], u1[k] = dimensions
+ * 2 pair and 2 pair + 1 (u1 may be NULL). */
+void es_rng_uniform_n(uint64_t seed, uint32_t dim, uint64_t first, size_t n, double *u);
+void es_rng_uniform2_n(uint64_t seed, uint32_t pair, uint64_t first, size_t n, double *u0,
+                       double *u1);
 
 #endif

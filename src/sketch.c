@@ -173,7 +173,7 @@ void es_sketch_reset(es_sketch *s)
 }
 
 /* The page of octave b, allocated (and the directory grown) when missing. */
-static uint64_t *es_side_page(es_sketch_side *sd, int32_t b)
+static uint64_t *es_side_page_slow(es_sketch_side *sd, int32_t b)
 {
     if (b < sd->lo || b >= sd->lo + sd->n) {
         /* grow the directory to cover b, with a little room on that side */
@@ -192,6 +192,14 @@ static uint64_t *es_side_page(es_sketch_side *sd, int32_t b)
     uint64_t **pp = &sd->page[b - sd->lo];
     if (!*pp) *pp = calloc(K, sizeof(uint64_t));
     return *pp;
+}
+
+/* the common case inline: the octave's page exists */
+static inline uint64_t *es_side_page(es_sketch_side *sd, int32_t b)
+{
+    uint32_t i = (uint32_t)(b - sd->lo);
+    if (i < (uint32_t)sd->n && sd->page[i]) return sd->page[i];
+    return es_side_page_slow(sd, b);
 }
 
 int es_sketch_add_n(es_sketch *s, const double *x, size_t n)

@@ -96,12 +96,59 @@ static void test_dimensions_independent(void **state)
     assert_true(fabs(r) < 4 / sqrt((double)n));
 }
 
+/* Dimensions 2c and 2c+1 share the call of counter (index, c): words 0-1
+ * and 2-3 (rng.h).  Known answer: dimension 1 at index 0, seed 0 is words
+ * 2-3 of Random123's zero vector. */
+static void test_dimension_pairs(void **state)
+{
+    (void)state;
+    uint64_t bits = 0xbc57ac4c9b00dbd8ull >> 11;
+    assert_true(es_rng_uniform(0, 1, 0) == ((double)bits + 0.5) / 9007199254740992.0);
+    const uint64_t seed = 0x299f31d0a4093822ull, index = 0x85a308d3243f6a88ull;
+    for (uint32_t dim = 0; dim < 70000; dim += 6553) {
+        uint32_t w[4];
+        es_rng_words(seed, dim >> 1, index, w);
+        uint64_t b =
+            ((dim & 1) ? ((uint64_t)w[2] << 32 | w[3]) : ((uint64_t)w[0] << 32 | w[1])) >> 11;
+        assert_true(es_rng_uniform(seed, dim, index) == ((double)b + 0.5) * 0x1.0p-53);
+        double u2[2];
+        es_rng_uniform2(seed, dim, index, u2);
+        assert_true(u2[0] == es_rng_uniform(seed, 2 * dim, index));
+        assert_true(u2[1] == es_rng_uniform(seed, 2 * dim + 1, index));
+    }
+}
+
+/* The batches (column loops, vectorised, CPU clones) give the bits of the
+ * single calls: across blocks, odd lengths, and an index range that carries
+ * into the counter's high word. */
+static void test_batches_equal_single_calls(void **state)
+{
+    (void)state;
+    enum { n = 1000 };
+    static double a[n], b[n], c[n];
+    const uint64_t firsts[3] = {0, 12345, 0xffffffffull - 300};
+    for (int f = 0; f < 3; f++)
+        for (uint32_t dim = 0; dim < 6; dim++) {
+            const uint64_t seed = 20261127 + dim;
+            es_rng_uniform_n(seed, dim, firsts[f], n - dim, a);
+            es_rng_uniform2_n(seed, dim, firsts[f], n - dim, b, c);
+            for (size_t k = 0; k < n - dim; k++) {
+                assert_true(a[k] == es_rng_uniform(seed, dim, firsts[f] + k));
+                assert_true(b[k] == es_rng_uniform(seed, 2 * dim, firsts[f] + k));
+                assert_true(c[k] == es_rng_uniform(seed, 2 * dim + 1, firsts[f] + k));
+            }
+        }
+    es_rng_uniform2_n(1, 0, 0, 3, b, NULL); /* the second column may be left out */
+    assert_true(b[2] == es_rng_uniform(1, 0, 2));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_known_answer_zero),      cmocka_unit_test(test_counter_layout),
-        cmocka_unit_test(test_uniform_known_value),    cmocka_unit_test(test_uniform_moments),
-        cmocka_unit_test(test_dimensions_independent),
+        cmocka_unit_test(test_known_answer_zero),          cmocka_unit_test(test_counter_layout),
+        cmocka_unit_test(test_uniform_known_value),        cmocka_unit_test(test_uniform_moments),
+        cmocka_unit_test(test_dimensions_independent),     cmocka_unit_test(test_dimension_pairs),
+        cmocka_unit_test(test_batches_equal_single_calls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
