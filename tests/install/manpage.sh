@@ -55,7 +55,7 @@ keys=$(sed -n 's/^ *{"\([a-z_]*\)", es_key_.*/\1/p' "$src/src/job.c")
 for k in $keys; do
     grep -q "^\.B $k\$" "$page" || bad "[sweep] key $k (src/job.c) has no entry (.B $k)"
 done
-dists=$(sed -n 's/^ *\[ES_DIST_[A-Z]*\] = {"\([a-z]*\)".*/\1/p' "$src/src/dist.c")
+dists=$(sed -n 's/^ *\.name = "\([a-z]*\)",$/\1/p' "$src/src/dist.c")
 [ -n "$dists" ] || bad "no distributions found in src/dist.c"
 for d in $dists; do
     grep -q "^\.BR $d \":" "$page" || bad "distribution $d (src/dist.c) has no entry"
