@@ -42,6 +42,7 @@ struct es_store {
     char path[ES_JOB_PATHMAX];
     const es_plan *p;
     hid_t file, dxpl;
+    hid_t dxpl_rows; /* independent I/O: each rank writes whole chunks of its own */
     size_t nrow; /* row datasets */
     hid_t *rowd; /* /sample, /cell (scan), /inputs/<name>..., /outputs/<name>... */
     int *rowsrc; /* -1 sample, -2 cell, v >= 0 variable v */
@@ -297,6 +298,8 @@ static es_store *es_store_alloc(MPI_Comm comm, const char *path, const es_plan *
     st->p = p;
     snprintf(st->path, sizeof st->path, "%s", path);
     st->file = st->dxpl = st->done = st->csum = st->slot[0] = st->slot[1] = -1;
+    st->dxpl_rows = H5Pcreate(H5P_DATASET_XFER);
+    H5Pset_dxpl_mpio(st->dxpl_rows, H5FD_MPIO_INDEPENDENT);
     st->row_offset = es_plan_chunk_first(p, p->chunk_lo);
     const es_job *job = p->job;
     size_t n = 0;
@@ -601,7 +604,7 @@ int es_store_write_rows(es_store *st, uint64_t extent, size_t nseg, const uint64
         } else {
             buf = cols[src];
         }
-        if (H5Dwrite(st->rowd[i], type, msp, fsp, st->dxpl, buf) < 0)
+        if (H5Dwrite(st->rowd[i], type, msp, fsp, st->dxpl_rows, buf) < 0)
             rc = es_h5_fail(st, "H5Dwrite", st->rowname[i]);
     }
     if (msp >= 0) H5Sclose(msp);
@@ -691,6 +694,7 @@ static void es_store_release(es_store *st)
     for (int i = 0; i < 4; i++)
         if (ds[i] >= 0) H5Dclose(ds[i]);
     if (st->dxpl >= 0) H5Pclose(st->dxpl);
+    if (st->dxpl_rows >= 0) H5Pclose(st->dxpl_rows);
 }
 
 int es_store_close(es_store *st)
