@@ -93,7 +93,7 @@ stop_after() { # stop_after START SECONDS: USR1 to the batch shell, SECONDS afte
     scancel --batch --signal=USR1 "$jid"
 }
 jid=$(ECONSWEEP=$slow ES_SLOW_MS=3000 submit "$smoke" e.h5)
-stop_after 0 5 # one chunk per rank done
+stop_after 0 6 # a chunk or two per rank done
 stop_after 1 1 # none
 wait_job "$jid" 60
 log=$ES_TMP/econsweep-$jid.out
