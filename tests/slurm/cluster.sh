@@ -40,7 +40,9 @@ SlurmUser=root
 SlurmctldPort=16817
 SlurmdPort=16818
 AuthType=auth/munge
-AuthInfo=socket=$dir/munge/munge.socket
+# cred_expire: also how long a requeued job waits before it may start again
+# (default 120 s; 5 s keeps the requeue tests short)
+AuthInfo=socket=$dir/munge/munge.socket,cred_expire=5
 CryptoType=crypto/munge
 StateSaveLocation=$dir/state
 SlurmdSpoolDir=$dir/spool
@@ -57,7 +59,10 @@ SelectTypeParameters=CR_Core
 ReturnToService=2
 JobRequeue=1
 MinJobAge=600
-KillWait=30
+KillWait=10
+# a requeued job becomes eligible by the clock alone, which only the main
+# scheduling loop notices (default every 60 s)
+SchedulerParameters=bf_interval=1,sched_interval=2
 NodeName=$host CPUs=$(nproc) State=UNKNOWN
 PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
