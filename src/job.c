@@ -2234,9 +2234,9 @@ char *es_job_text_with(const char *text, size_t n, const char *const *keys,
     if (saw_sweep)
         for (size_t k = 0; k < n; k++)
             if (!done[k])
-                used += (size_t)snprintf(out + used, cap - used,
-                                         "%s = %s   ; set on the command line\n", keys[k],
-                                         values[k]);
+                used +=
+                    (size_t)snprintf(out + used, cap - used,
+                                     "%s = %s   ; set on the command line\n", keys[k], values[k]);
     out[used] = '\0';
     return out;
 }

@@ -43,9 +43,9 @@ struct es_store {
     const es_plan *p;
     hid_t file, dxpl;
     hid_t dxpl_rows; /* independent I/O: each rank writes whole chunks of its own */
-    size_t nrow; /* row datasets */
-    hid_t *rowd; /* /sample, /cell (scan), /inputs/<name>..., /outputs/<name>... */
-    int *rowsrc; /* -1 sample, -2 cell, v >= 0 variable v */
+    size_t nrow;     /* row datasets */
+    hid_t *rowd;     /* /sample, /cell (scan), /inputs/<name>..., /outputs/<name>... */
+    int *rowsrc;     /* -1 sample, -2 cell, v >= 0 variable v */
     char (*rowname)[ES_RES_PATHMAX];
     uint64_t extent; /* rows held */
     uint64_t row_offset;
@@ -190,6 +190,35 @@ void es_utc_now(char *buf, size_t len)
 
 /* ---- creating the file ---- */
 
+static char *es_read_attr_dup(hid_t f, const char *name);
+
+/* One line of the file's history: when, what, where. */
+static void es_history_line(const es_run_info *info, const char *what, char *buf, size_t len)
+{
+    char when[32];
+    es_utc_now(when, sizeof when);
+    snprintf(buf, len, "%s %s on %d rank%s of %s%s%s%s%s: %s\n", when, what, info->ranks,
+             info->ranks == 1 ? "" : "s", info->host, info->slurm[0][0] ? ", Slurm job " : "",
+             info->slurm[0], info->slurm[3][0] ? " restart " : "", info->slurm[3],
+             info->command_line);
+}
+
+/* The Slurm attributes of this start (strings; the restart count a number). */
+static int es_slurm_attrs(hid_t f, const es_run_info *info)
+{
+    for (int i = 0; i < 6; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s", es_slurm_vars[i]);
+        for (char *c = name; *c; c++)
+            *c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+        int bad = strcmp(es_slurm_vars[i], "SLURM_RESTART_COUNT") == 0
+                      ? es_attr_u64(f, name, strtoull(info->slurm[i], NULL, 10))
+                      : es_attr_str(f, name, info->slurm[i]);
+        if (bad) return -1;
+    }
+    return 0;
+}
+
 static int es_store_root_attrs(es_store *st, const es_run_info *info)
 {
     unsigned maj = 0, min = 0, rel = 0;
@@ -220,29 +249,26 @@ static int es_store_root_attrs(es_store *st, const es_run_info *info)
         es_attr_str(f, "command_line", info->command_line) ||
         es_attr_str(f, "working_directory", info->cwd) ||
         es_attr_str(f, "econsweep_commit", ECONSWEEP_COMMIT) ||
-        es_attr_str(f, "mpi_library", info->mpi_version) ||
-        es_attr_str(f, "hdf5_library", hdf5v) || es_attr_str(f, "gsl_library", gsl_version) ||
-        es_attr_str(f, "rng", "Philox4x32-10 (Random123): key = seed, counter = (sample "
-                              "index, dimension)") ||
-        es_attr_str(f, "copula", job->n_corr ? "Gaussian copula: normal scores correlated "
-                                               "2 sin(pi rho / 6), GSL Cholesky factor"
-                                             : "none (independent inputs)") ||
+        es_attr_str(f, "mpi_library", info->mpi_version) || es_attr_str(f, "hdf5_library", hdf5v) ||
+        es_attr_str(f, "gsl_library", gsl_version) ||
+        es_attr_str(f, "rng",
+                    "Philox4x32-10 (Random123): key = seed, counter = (sample "
+                    "index, dimension)") ||
+        es_attr_str(f, "copula",
+                    job->n_corr ? "Gaussian copula: normal scores correlated "
+                                  "2 sin(pi rho / 6), GSL Cholesky factor"
+                                : "none (independent inputs)") ||
         es_attr_str(f, "scenario_path", job->scenario_path) ||
         es_attr_str(f, "scenario_text", job->scenario_text) ||
         es_attr_str(f, "title", p->model->long_name) || es_attr_u64(f, "samples_done", 0) ||
         es_attr_str(f, "checksum", ""))
         return es_h5_fail(st, "H5Acreate2", "/ (root attributes)");
-    for (int i = 0; i < 6; i++) {
-        char name[64];
-        snprintf(name, sizeof name, "%s", es_slurm_vars[i]);
-        for (char *c = name; *c; c++)
-            *c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
-        /* the restart count is a number (0 when not under Slurm or never restarted) */
-        int bad = strcmp(es_slurm_vars[i], "SLURM_RESTART_COUNT") == 0
-                      ? es_attr_u64(f, name, strtoull(info->slurm[i], NULL, 10))
-                      : es_attr_str(f, name, info->slurm[i]);
-        if (bad) return es_h5_fail(st, "H5Acreate2", name);
-    }
+    /* the restart count is a number (0 when not under Slurm or never restarted) */
+    if (es_slurm_attrs(f, info)) return es_h5_fail(st, "H5Acreate2", "/ (slurm_*)");
+    char line[ES_JOB_PATHMAX + 9000];
+    es_history_line(info, "created", line, sizeof line);
+    if (es_attr_str(f, "history", line) || es_attr_u64(f, "resumes", 0))
+        return es_h5_fail(st, "H5Acreate2", "/ (history)");
     return 0;
 }
 
@@ -468,7 +494,8 @@ fail:
     return NULL;
 }
 
-es_store *es_store_reopen(MPI_Comm comm, const char *path, const es_plan *p)
+es_store *es_store_reopen(MPI_Comm comm, const char *path, const es_plan *p,
+                          const es_run_info *info)
 {
     es_store *st = es_store_alloc(comm, path, p);
     if (!st) return NULL;
@@ -543,6 +570,34 @@ es_store *es_store_reopen(MPI_Comm comm, const char *path, const es_plan *p)
                 H5Sclose(fs);
             }
         st->next_slot = gen[0] > gen[1] ? 1 : 0;
+    }
+    /* the resume in the file's history; the Slurm attributes of this start */
+    {
+        char *old = es_read_attr_dup(st->file, "history");
+        char line[ES_JOB_PATHMAX + 9000];
+        es_history_line(info, "resumed", line, sizeof line);
+        size_t n = (old ? strlen(old) : 0) + strlen(line) + 1;
+        char *hist = malloc(n);
+        int64_t resumes = 0;
+        hid_t a = H5Aopen(st->file, "resumes", H5P_DEFAULT);
+        if (a >= 0) {
+            H5Aread(a, H5T_NATIVE_INT64, &resumes);
+            H5Aclose(a);
+        }
+        int bad = !hist;
+        if (hist) {
+            snprintf(hist, n, "%s%s", old ? old : "", line);
+            bad = es_attr_str(st->file, "history", hist) ||
+                  es_attr_u64(st->file, "resumes", (uint64_t)resumes + 1) ||
+                  es_attr_u64(st->file, "ranks", (uint64_t)info->ranks) ||
+                  es_slurm_attrs(st->file, info);
+        }
+        free(old);
+        free(hist);
+        if (bad) {
+            es_h5_fail(st, "H5Awrite", "/ (history)");
+            goto fail;
+        }
     }
     return st;
 fail:

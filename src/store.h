@@ -55,8 +55,10 @@ typedef struct es_store es_store;
  * provenance attributes; status "partial". */
 es_store *es_store_create(MPI_Comm comm, const char *path, const es_plan *p,
                           const es_run_info *info);
-/* Open a file to resume it (es_ckpt_read has checked it). */
-es_store *es_store_reopen(MPI_Comm comm, const char *path, const es_plan *p);
+/* Open a file to resume it (es_store_read_checkpoint has checked it); the
+ * resume is recorded (history, resumes, the Slurm attributes of this start). */
+es_store *es_store_reopen(MPI_Comm comm, const char *path, const es_plan *p,
+                          const es_run_info *info);
 
 /* Write rows: this rank's nseg runs of rows, run s being rows [first[s],
  * first[s] + len[s]) of the job with column v at cols[v] + off[s] (v over

@@ -24,15 +24,18 @@
  * Every MPI or HDF5 failure ends the whole job at once with MPI_Abort and
  * exit code 3: the other ranks may be waiting in a collective call that
  * would never complete, and a job that hangs burns its allocation. */
+#define _DEFAULT_SOURCE /* flock */
 #include "sweep.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -351,12 +354,54 @@ static int es_preflight(es_run *run)
     return 0;
 }
 
+/* Rank 0 holds a shared flock on the file while the run writes it, and a run
+ * that is to --resume the file first asks for an exclusive one: it fails
+ * while the file is being written (or read: HDF5's readers take shared
+ * flocks too, so h5dump and h5py still read the file during a run).  flock
+ * is independent of the record locks MPI-IO may take.  Released before the
+ * serial finish, whose HDF5 open takes an exclusive lock of its own. */
+static int es_lock_fd = -1;
+
+/* 0, or -1 when another process holds a lock on path */
+static int es_lock_probe(const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return 0;
+    int rc = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK ? -1 : 0;
+    close(fd);
+    return rc;
+}
+
+static void es_lock_take(const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return;
+    if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+        close(fd);
+        return;
+    }
+    es_lock_fd = fd;
+}
+
+static void es_lock_release(void)
+{
+    if (es_lock_fd >= 0) close(es_lock_fd); /* closing releases the lock */
+    es_lock_fd = -1;
+}
+
 /* --resume: rank 0 reads the newest valid checkpoint and checks that the file
  * is this job's, then hands the done state to the run. */
 static int es_resume_read(es_run *run, unsigned char **blob, uint64_t *len)
 {
     es_file_head head;
     char err[2048];
+    if (es_lock_probe(run->path)) {
+        fprintf(stderr,
+                "econsweep: --resume: refusing %s: another process has it open (a run still "
+                "writing it, or a reader)\n",
+                run->path);
+        return ES_EXIT_USAGE;
+    }
     if (es_store_read_checkpoint(run->path, &head, blob, len, err, sizeof err)) {
         fprintf(stderr, "econsweep: --resume: %s\n", err);
         return ES_EXIT_BADJOB;
@@ -893,6 +938,27 @@ static es_statset *es_pass2(es_run *run, es_statset **pass1_out)
 
 /* ---- the end ---- */
 
+/* The command that continues this run: the command line as typed, without
+ * --force, with --resume (so that every override of the run is kept). */
+static const char *es_resume_command(es_run *run)
+{
+    static char cmd[sizeof run->info.command_line + 64];
+    const es_run_opts *o = run->o;
+    size_t used = 0;
+    int has_resume = 0;
+    for (int i = 0; o->argv && i < o->argc; i++) {
+        const char *a = o->argv[i];
+        if (strcmp(a, "--force") == 0) continue;
+        has_resume |= strcmp(a, "--resume") == 0;
+        int quote = a[0] == '\0' || strpbrk(a, " \t\"'\\$;&|<>*?") != NULL;
+        int n = snprintf(cmd + used, sizeof cmd - used, quote ? "%s'%s'" : "%s%s", i ? " " : "", a);
+        if (n < 0 || (size_t)n >= sizeof cmd - used) break;
+        used += (size_t)n;
+    }
+    if (!has_resume && used + 10 < sizeof cmd) snprintf(cmd + used, sizeof cmd - used, " --resume");
+    return cmd;
+}
+
 /* Rows of this run's chunks (all, or one part). */
 static uint64_t es_run_rows(const es_plan *p)
 {
@@ -924,10 +990,9 @@ static void es_closing_line(es_run *run, double secs)
                run->size == 1 ? "" : "s", (unsigned long long)run->checksum, run->out);
     else
         es_say("econsweep: interrupted by signal after %llu of %llu samples (%.2f s); %s is "
-               "closed with status \"partial\"; continue with: econsweep run %s -o %s "
-               "--resume%s\n",
+               "closed with status \"partial\"; continue with: %s\n",
                (unsigned long long)run->rows_done, (unsigned long long)es_run_rows(p), secs,
-               run->out, run->o->job_path, run->out, p->parts > 1 ? " (with the same --part)" : "");
+               run->out, es_resume_command(run));
 }
 
 /* Rank 0: the provenance every rank writes. */
@@ -1048,10 +1113,11 @@ static void es_run_open(es_run *run, int resume)
 {
     MPI_Comm comm = run->comm;
     if (!resume) snprintf(es_fail_unlink, sizeof es_fail_unlink, "%s", run->path);
-    run->st = resume ? es_store_reopen(comm, run->path, &run->plan)
+    run->st = resume ? es_store_reopen(comm, run->path, &run->plan, &run->info)
                      : es_store_create(comm, run->path, &run->plan, &run->info);
     if (!run->st) es_abort(comm);
     run->extent = es_store_extent(run->st);
+    if (run->rank == 0) es_lock_take(run->path);
     if (run->rank == 0) {
         struct stat sb;
         if (stat(run->path, &sb) == 0) {
@@ -1098,6 +1164,7 @@ static int es_run_end(es_run *run, int all_done)
     if (es_store_close(run->st)) es_abort(comm);
     run->st = NULL;
     int status = 0;
+    es_lock_release();
     if (run->rank == 0) {
         unsigned long long flen = 0;
         unsigned char *fblob = run->complete ? es_make_blob(run, 1, &flen) : NULL;

@@ -41,11 +41,19 @@ rc=$?
 [ $rc -eq 4 ] && ok "USR1: exit 4" || { bad "USR1: exit $rc"; tail -3 "$ES_TMP/usr1.h5.log"; }
 /usr/bin/python3 "$ES_SRC/tests/mpi/check_partial.py" "$ES_TMP/usr1.h5" >/dev/null \
     && ok "USR1: done rows computed, the rest NaN" || bad "USR1: partial file"
-grep -q "continue with: econsweep run $job -o $ES_TMP/usr1.h5 --resume" "$ES_TMP/usr1.h5.log" \
+grep -q "continue with: $slow run $job -o $ES_TMP/usr1.h5 --samples $n --store all --checkpoint-every 1 --resume$" "$ES_TMP/usr1.h5.log" \
     && ok "USR1: the closing line says how to resume" || bad "USR1: no resume hint"
 run_np 3 run "$job" -o "$ES_TMP/usr1.h5" --samples "$n" --store all --resume 2>"$ES_TMP/r.log" \
     && ok "USR1: resumed on 3 ranks" || { bad "USR1: resume"; cat "$ES_TMP/r.log"; }
 same_as_ref "$ES_TMP/usr1.h5" "USR1 + resume on 3 ranks"
+/usr/bin/python3 - "$ES_TMP/usr1.h5" <<'PY' && ok "the resume is in the file's history" || bad "history"
+import sys
+import h5py
+a = h5py.File(sys.argv[1], "r").attrs
+h = a["history"].strip().split("\n")
+assert len(h) == 2 and " created on 2 ranks " in h[0] and " resumed on 3 ranks " in h[1], h
+assert a["resumes"] == 1 and a["ranks"] == 3 and a["slurm_restart_count"] == 0
+PY
 
 # SIGTERM to mpiexec (Open MPI's mpiexec exits 1), resumed on 1 rank
 start_run "$ES_TMP/term.h5"
