@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """bench/peer_numpy.py [N]: the peer of econsweep's model stage: model 2 of
-MODEL.md (the formulas of tests/data/model_reference.py) vectorised with
+docs/model.md (the formulas of tests/data/model_reference.py) vectorised with
 NumPy over N samples, the IRR by a vectorised safeguarded Newton on the
 closed-form NPV (the C kernel's method), on one core.  Prints samples/s of
 the model alone (median of 3 runs), the figure tools/bench sets beside

@@ -1,4 +1,4 @@
-/* src/model_econ.c: the compute-economics kernel, model 2 (MODEL.md is the
+/* src/model_econ.c: the compute-economics kernel, model 2 (docs/model.md is the
  * specification; docs/model.md explains it to users).
  *
  *   G     = pi (d-2e)^2 / (4A) - pi (d-2e) / sqrt(2A)          gross dies per wafer

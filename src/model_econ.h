@@ -1,4 +1,4 @@
-/* src/model_econ.h: the compute-economics model (model 2 of MODEL.md; the
+/* src/model_econ.h: the compute-economics model (model 2 of docs/model.md; the
  * user's reference is docs/model.md). */
 #ifndef ES_MODEL_ECON_H
 #define ES_MODEL_ECON_H

@@ -61,7 +61,7 @@ static void test_shipped_jobs(void **state)
     es_job_free(&j);
 }
 
-/* Every input of MODEL.md, with its default, is in the shipped scenario. */
+/* Every input of docs/model.md, with its default, is in the shipped scenario. */
 static void test_scenario_holds_every_input(void **state)
 {
     (void)state;

@@ -1,6 +1,6 @@
 /* tests/test_model.c: the compute-economics kernel (model 2) against values
  * computed independently (tests/data/model_reference.py, plain Python with
- * MODEL.md's formulas, term-by-term sums and a bisection for the IRR), its
+ * docs/model.md's formulas, term-by-term sums and a bisection for the IRR), its
  * edges, the fast IRR against GSL's Brent solver, the dependency finder, and
  * the verification models. */
 #include <setjmp.h>
@@ -157,7 +157,7 @@ static void test_defaults(void **state)
     defaults(x);
     eval_at(x, y);
     check_all(y, want_defaults);
-    /* MODEL.md's rounded worked values, as a second reading */
+    /* docs/model.md's rounded worked values, as a second reading */
     const struct {
         int j;
         double v, tol;
@@ -172,7 +172,7 @@ static void test_defaults(void **state)
               {ES_ECON_IRR, 0.2535, 5e-5}};
     for (size_t k = 0; k < sizeof md / sizeof md[0]; k++)
         if (!(fabs(y[md[k].j] - md[k].v) <= md[k].tol))
-            fail_msg("%s = %.17g, MODEL.md says %g", es_model_econ.outputs[md[k].j].name,
+            fail_msg("%s = %.17g, docs/model.md says %g", es_model_econ.outputs[md[k].j].name,
                      y[md[k].j], md[k].v);
     /* NPV in parts: X + M - C_0 */
     assert_true(fabs(y[ES_ECON_XPV] + y[ES_ECON_MPV] - y[ES_ECON_C0] - y[ES_ECON_NPV]) <
@@ -500,7 +500,7 @@ static void test_input_rules(void **state)
     assert_null(es_model_nearest_input(m, "zzzzzzzzzzzzzzzzzzzz"));
     assert_ptr_equal(es_model_find("compute_economics"), m);
     assert_null(es_model_find("nope"));
-    /* every default is valid, and the table's defaults are MODEL.md's */
+    /* every default is valid, and the table's defaults are docs/model.md's */
     for (size_t i = 0; i < m->n_inputs; i++)
         assert_int_equal(es_model_input_valid(&m->inputs[i], m->inputs[i].def, why, sizeof why), 0);
     assert_true(m->inputs[ES_ECON_VX].def == 5.5e11 && m->inputs[ES_ECON_DELTA].def == 0);

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""tests/data/model_reference.py: model 2 of MODEL.md written again in plain
+"""tests/data/model_reference.py: model 2 of docs/model.md written again in plain
 Python, independently of src/, to produce the expected values pinned in
 tests/test_model.c.
 
@@ -86,7 +86,7 @@ DEFAULTS = dict(valuation_usd=5.5e11, investment_usd=1.0e10, chip_share=0.5, chi
                 exit_valuation_usd=5.5e11, dilution=0.0, asic_system_cost_usd=6000,
                 gpu_system_cost_usd=10000, facility_capex_usd_per_mw=1.1e7, facility_life_years=15)
 
-# The cases pinned in tests/test_model.c: the defaults (MODEL.md's worked
+# The cases pinned in tests/test_model.c: the defaults (docs/model.md's worked
 # values), both ends of the chip share, an exit above the entry with dilution
 # and a rate near 0 (the annuity's term-by-term branch), a negative cloud
 # margin (the IRR's bracketing fallback) and a deal without a root.

@@ -53,7 +53,7 @@ expect_rc 2 "check bad job" "$ES_BIN" check "$ES_TMP/bad.ini"
 grep -q "bad.ini:4: \[mfu\] dist: normal can give mfu = -inf, but mfu must be > 0" "$ES_TMP/err.log" && ok "check names file:line" || { bad "check message"; cat "$ES_TMP/err.log"; }
 
 # check shows which outputs the job can move, warns of a main output that cannot,
-# and with --base evaluates the scenario (MODEL.md's worked values)
+# and with --base evaluates the scenario (docs/model.md's worked values)
 printf '[sweep]\nscenario = %s\nsamples = 1000\n[electricity_usd_per_mwh]\ndist = uniform\nlow = 50\nhigh = 100\n[pue]\ndist = uniform\nlow = 1.1\nhigh = 1.3\n' \
     "$ES_SRC/inputs/openai_amazon_2026.ini" >"$ES_TMP/elec.ini"
 expect_rc 0 "check --base" "$ES_BIN" check "$ES_TMP/elec.ini" --base
@@ -62,7 +62,7 @@ grep -Eq "^  investor_npv_usd +USD +fixed " "$ES_TMP/out.log" && grep -Eq "^  as
 grep -q "^warning: .* main outputs cannot vary in this job:.* investor_npv_usd" "$ES_TMP/out.log" \
     && ok "check warns that the NPV cannot vary" || bad "check fixed-output warning"
 grep -Eq "^  investor_npv_usd +5\.8044477e\+09 USD$" "$ES_TMP/out.log" && grep -Eq "^  investor_irr +0\.25354485 year-1$" "$ES_TMP/out.log" \
-    && grep -Eq "^  asic_usd_per_pflop_hour +0\.56442107 " "$ES_TMP/out.log" && ok "check --base: MODEL.md's worked values" \
+    && grep -Eq "^  asic_usd_per_pflop_hour +0\.56442107 " "$ES_TMP/out.log" && ok "check --base: docs/model.md's worked values" \
     || bad "check --base values"
 "$ES_BIN" check "$smoke" >"$ES_TMP/out.log"
 grep -q "^warning: .*cannot vary" "$ES_TMP/out.log" && bad "smoke job warned" || ok "no warning when every main output varies"
