@@ -1974,9 +1974,10 @@ static void es_load_verify_line(es_load *L, const es_entry *e)
                key, e->value);
         return;
     }
-    snprintf(v.stat, sizeof v.stat, "%s", stat);
-    snprintf(v.a, sizeof v.a, "%s", a);
-    snprintf(v.b, sizeof v.b, "%s", b);
+    /* names were checked against the model: they fit */
+    snprintf(v.stat, sizeof v.stat, "%.*s", (int)sizeof v.stat - 1, stat);
+    snprintf(v.a, sizeof v.a, "%.*s", (int)sizeof v.a - 1, a);
+    snprintf(v.b, sizeof v.b, "%.*s", (int)sizeof v.b - 1, b);
     job->verify[job->n_verify++] = v;
 }
 

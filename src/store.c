@@ -705,7 +705,8 @@ int es_store_mark_chunks(es_store *st, size_t n, const uint64_t *ids, const uint
     return rc;
 }
 
-int es_store_checkpoint(es_store *st, const unsigned char *blob, uint64_t len)
+int es_store_checkpoint(es_store *st, const unsigned char *blob, uint64_t len,
+                        uint64_t rows_done)
 {
     const char *name = st->next_slot ? "/state/checkpoint_b" : "/state/checkpoint_a";
     hid_t d = st->slot[st->next_slot];
@@ -736,6 +737,9 @@ int es_store_checkpoint(es_store *st, const unsigned char *blob, uint64_t len)
     if (fsp >= 0) H5Sclose(fsp);
     if (msp >= 0) H5Sclose(msp);
     if (rc) return rc;
+    /* readers of a file being written (or killed) see what the checkpoint holds */
+    if (es_attr_u64(st->file, "samples_done", rows_done))
+        return es_h5_fail(st, "H5Awrite", "/samples_done");
     ES_H5CHECK(st, H5Fflush(st->file, H5F_SCOPE_GLOBAL), "/");
     st->next_slot ^= 1;
     return 0;

@@ -76,8 +76,10 @@ uint64_t es_store_extent(const es_store *st);
 int es_store_mark_chunks(es_store *st, size_t n, const uint64_t *ids, const uint64_t *sums);
 
 /* Write a checkpoint blob (rank 0's bytes; len the same on every rank) into
- * the slot after the last one, and flush the file. */
-int es_store_checkpoint(es_store *st, const unsigned char *blob, uint64_t len);
+ * the slot after the last one, set samples_done (the rows it holds, the same
+ * on every rank), and flush the file. */
+int es_store_checkpoint(es_store *st, const unsigned char *blob, uint64_t len,
+                        uint64_t rows_done);
 
 /* Close the parallel file (collective).  Its status stays "partial". */
 int es_store_close(es_store *st);

@@ -610,8 +610,9 @@ static void es_write_checkpoint(es_run *run)
     unsigned long long len = 0;
     unsigned char *blob = NULL;
     if (run->rank == 0) blob = es_make_blob(run, ++run->generation, &len);
-    ES_MPI(MPI_Bcast(&len, 1, MPI_UNSIGNED_LONG_LONG, 0, comm));
-    if (es_store_checkpoint(run->st, blob, len)) es_abort(comm);
+    unsigned long long hdr[2] = {len, run->rows_done};
+    ES_MPI(MPI_Bcast(hdr, 2, MPI_UNSIGNED_LONG_LONG, 0, comm));
+    if (es_store_checkpoint(run->st, blob, hdr[0], hdr[1])) es_abort(comm);
     free(blob);
 }
 
