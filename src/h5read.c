@@ -18,14 +18,14 @@
 /* Values the reader takes from one file, in all: the summaries of a scan of
  * 1e4 cells of 30 variables are 3e6; more is not a file this report shows. */
 #define ES_H5READ_MAXELEM ((uint64_t)1 << 26)
-#define ES_H5READ_MAXSTR 65536 /* bytes of a fixed-length string */
+#define ES_H5READ_MAXSTR 65536  /* bytes of a fixed-length string */
 #define ES_H5READ_MAXOBJ 100000 /* datasets and attributes read, in all */
 
 typedef struct {
     es_results *r;
-    const char *name;   /* the file, for messages */
-    uint64_t elems;     /* values read so far */
-    size_t objects;     /* datasets and attributes read so far */
+    const char *name; /* the file, for messages */
+    uint64_t elems;   /* values read so far */
+    size_t objects;   /* datasets and attributes read so far */
     es_h5read_status st;
     char *err;
     size_t errlen;
@@ -66,8 +66,13 @@ static es_h5read_status es_h5r_fail(es_h5r *c, es_h5read_status st, const char *
 /* Attributes of the HDF5 dimension-scale machinery: structure, not content. */
 static int es_h5r_ds_attr(const char *name)
 {
-    static const char *const skip[] = {"CLASS", "NAME", "REFERENCE_LIST", "DIMENSION_LIST",
-                                       "DIMENSION_LABELS", "_Netcdf4Dimid", "_Netcdf4Coordinates"};
+    static const char *const skip[] = {"CLASS",
+                                       "NAME",
+                                       "REFERENCE_LIST",
+                                       "DIMENSION_LIST",
+                                       "DIMENSION_LABELS",
+                                       "_Netcdf4Dimid",
+                                       "_Netcdf4Coordinates"};
     for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
         if (strcmp(name, skip[i]) == 0) return 1;
     return 0;
@@ -282,8 +287,10 @@ static int es_h5r_dataset(es_h5r *c, hid_t d, const char *path)
     }
     for (int k = 0; k < rank; k++) {
         dims[k] = hd[k];
-        if (dims[k] && n > ES_H5READ_MAXELEM / dims[k]) n = ES_H5READ_MAXELEM + 1;
-        else n *= dims[k];
+        if (dims[k] && n > ES_H5READ_MAXELEM / dims[k])
+            n = ES_H5READ_MAXELEM + 1;
+        else
+            n *= dims[k];
     }
     if (n > ES_H5READ_MAXELEM - c->elems) {
         es_h5r_fail(c, ES_H5READ_DAMAGED, "%s holds more values than a summary the report reads",
@@ -291,10 +298,10 @@ static int es_h5r_dataset(es_h5r *c, hid_t d, const char *path)
         goto done;
     }
     c->elems += n;
-    es_res_type type = cls == H5T_FLOAT     ? ES_RES_F64
-                       : cls == H5T_STRING ? ES_RES_STR
+    es_res_type type = cls == H5T_FLOAT                  ? ES_RES_F64
+                       : cls == H5T_STRING               ? ES_RES_STR
                        : H5Tget_sign(ft) == H5T_SGN_NONE ? ES_RES_U64
-                                                          : ES_RES_I64;
+                                                         : ES_RES_I64;
     es_res_array *a = es_results_add(c->r, path, type, rank, dims);
     if (!a) {
         es_h5r_fail(c, ES_H5READ_NOMEM, "out of memory reading %s", path);
@@ -450,8 +457,9 @@ es_h5read_status es_h5read_fid(hid_t f, const char *name, es_results *r, char *e
                  "written by econsweep %.40s with file schema %.0f; this econsweep (%s) reads "
                  "schema %d%s",
                  ver->str, schema, ECONSWEEP_VERSION, ES_H5READ_MAX_SCHEMA,
-                 schema > ES_H5READ_MAX_SCHEMA ? ": a newer econsweep wrote it, update econsweep"
-                                           : ": an older econsweep wrote it, run the job again");
+                 schema > ES_H5READ_MAX_SCHEMA
+                     ? ": a newer econsweep wrote it, update econsweep"
+                     : ": an older econsweep wrote it, run the job again");
         return es_h5r_fail(&c, ES_H5READ_SCHEMA, "%s", why);
     }
     /* rows: only how many /sample holds */

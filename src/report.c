@@ -58,7 +58,12 @@ static const es_unit_show es_units[] = {
     {.udunits = "MW", .pre = "", .post = "W", .factor = 1e6, .scale = ES_SC_SI, .axis = "W"},
     {.udunits = "kW", .pre = "", .post = "W", .factor = 1e3, .scale = ES_SC_SI, .axis = "W"},
     {.udunits = "W", .pre = "", .post = "W", .factor = 1, .scale = ES_SC_SI, .axis = "W"},
-    {.udunits = "s-1", .pre = "", .post = "FLOP/s", .factor = 1, .scale = ES_SC_SI, .axis = "FLOP/s"},
+    {.udunits = "s-1",
+     .pre = "",
+     .post = "FLOP/s",
+     .factor = 1,
+     .scale = ES_SC_SI,
+     .axis = "FLOP/s"},
     {.udunits = "year", .pre = "", .post = " yr", .factor = 1, .scale = ES_SC_PLAIN, .axis = "yr"},
     {.udunits = "3 month",
      .pre = "",
@@ -118,9 +123,8 @@ typedef struct {
 } es_mult;
 
 static const es_mult es_money_mult[] = {{1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "k"}, {1, ""}};
-static const es_mult es_si_mult[] = {{1e18, "E"}, {1e15, "P"}, {1e12, "T"}, {1e9, "G"},
-                                     {1e6, "M"},  {1e3, "k"},  {1, ""},     {1e-3, "m"},
-                                     {1e-6, "u"}};
+static const es_mult es_si_mult[] = {{1e18, "E"}, {1e15, "P"}, {1e12, "T"}, {1e9, "G"}, {1e6, "M"},
+                                     {1e3, "k"},  {1, ""},     {1e-3, "m"}, {1e-6, "u"}};
 #define ES_NMONEY (sizeof es_money_mult / sizeof es_money_mult[0])
 #define ES_NSI (sizeof es_si_mult / sizeof es_si_mult[0])
 
@@ -225,8 +229,7 @@ void es_fmt(const es_unit_show *u, double x, int sig, char *buf, size_t len)
     es_fmt_unit(u, num, m.s, buf, len);
 }
 
-void es_fmt_interval(const es_unit_show *u, double m, double lo, double hi, char *buf,
-                     size_t len)
+void es_fmt_interval(const es_unit_show *u, double m, double lo, double hi, char *buf, size_t len)
 {
     if (!isfinite(m)) {
         es_fmt(u, m, 3, buf, len);
@@ -292,9 +295,9 @@ double es_axis_scale(const es_unit_show *u, double absmax, char *label, size_t l
 
 /* ---- the view ---- */
 
-const char *const es_view_sens_names[ES_SE_N] = {
-    "prcc",        "spearman",       "first_order",    "sobol_first",   "sobol_first_lo",
-    "sobol_first_hi", "sobol_total", "sobol_total_lo", "sobol_total_hi"};
+const char *const es_view_sens_names[ES_SE_N] = {"prcc",        "spearman",       "first_order",
+                                                 "sobol_first", "sobol_first_lo", "sobol_first_hi",
+                                                 "sobol_total", "sobol_total_lo", "sobol_total_hi"};
 
 static const char *const es_st_names[ES_ST_N] = {"count",   "nan_count", "mean", "mean_lo",
                                                  "mean_hi", "std",       "min",  "max"};
@@ -333,15 +336,14 @@ static void es_shape(const es_res_array *a, char *buf, size_t len)
 /* An array of the given type (numeric: any of F64, U64, I64) with shape
  * [scan..., inner...]; NULL when absent, -1 (with a reason) when misshapen. */
 static int es_view_array(const es_view *v, const char *path, int numeric, int ninner,
-                         const uint64_t *inner, const es_res_array **out, char *err,
-                         size_t errlen)
+                         const uint64_t *inner, const es_res_array **out, char *err, size_t errlen)
 {
     const es_res_array *a = es_results_find(v->r, path);
     *out = NULL;
     if (!a) return 0;
-    int type_ok = numeric ? (a->type == ES_RES_F64 || a->type == ES_RES_U64 ||
-                             a->type == ES_RES_I64)
-                          : a->type == ES_RES_STR;
+    int type_ok = numeric
+                      ? (a->type == ES_RES_F64 || a->type == ES_RES_U64 || a->type == ES_RES_I64)
+                      : a->type == ES_RES_STR;
     int rank = (int)v->nscan + ninner, ok = type_ok && a->rank == rank;
     for (int k = 0; ok && k < rank; k++)
         ok = a->dims[k] == ((size_t)k < v->nscan ? v->scan_n[k] : inner[k - (int)v->nscan]);
@@ -350,10 +352,10 @@ static int es_view_array(const es_view *v, const char *path, int numeric, int ni
         es_shape(a, have, sizeof have);
         size_t o = (size_t)snprintf(want, sizeof want, "[");
         for (int k = 0; k < rank && o < sizeof want; k++)
-            o += (size_t)snprintf(
-                want + o, sizeof want - o, "%s%llu", k ? " " : "",
-                (unsigned long long)((size_t)k < v->nscan ? v->scan_n[k]
-                                                          : inner[k - (int)v->nscan]));
+            o += (size_t)snprintf(want + o, sizeof want - o, "%s%llu", k ? " " : "",
+                                  (unsigned long long)((size_t)k < v->nscan
+                                                           ? v->scan_n[k]
+                                                           : inner[k - (int)v->nscan]));
         if (o < sizeof want) snprintf(want + o, sizeof want - o, "]");
         snprintf(err, errlen, "%s is %s%s, expected %s%s", path,
                  type_ok ? "of shape " : "of another type, shape ", have,
@@ -467,8 +469,8 @@ void es_view_drivers(const es_view *v, uint64_t c, size_t o, size_t *order)
     es_rank_item *it = malloc((v->nin ? v->nin : 1) * sizeof *it);
     int total = v->sens[ES_SE_ST] != NULL;
     for (size_t i = 0; i < v->nin; i++) {
-        double x = total ? es_view_sens(v, ES_SE_ST, c, o, i)
-                         : fabs(es_view_sens(v, ES_SE_PRCC, c, o, i));
+        double x =
+            total ? es_view_sens(v, ES_SE_ST, c, o, i) : fabs(es_view_sens(v, ES_SE_PRCC, c, o, i));
         if (it) it[i] = (es_rank_item){i, x};
         order[i] = i;
     }
@@ -486,8 +488,7 @@ void es_view_free(es_view *v)
     memset(v, 0, sizeof *v);
 }
 
-int es_view_init(es_view *v, const es_results *r, const es_model *model, char *err,
-                 size_t errlen)
+int es_view_init(es_view *v, const es_results *r, const es_model *model, char *err, size_t errlen)
 {
     memset(v, 0, sizeof *v);
     v->r = r;
@@ -500,8 +501,9 @@ int es_view_init(es_view *v, const es_results *r, const es_model *model, char *e
         return -1;
     }
     if (mom->type != ES_RES_F64 || mom->rank < 2 || mom->rank > 2 + ES_VIEW_MAXSCAN) {
-        snprintf(err, errlen, "/summary/moments is not an array of numbers [scan..., variable, "
-                              "statistic]");
+        snprintf(err, errlen,
+                 "/summary/moments is not an array of numbers [scan..., variable, "
+                 "statistic]");
         return -1;
     }
     /* the scan: the leading dimensions of the moments, named by /scan/<input> */
@@ -512,8 +514,7 @@ int es_view_init(es_view *v, const es_results *r, const es_model *model, char *e
         if (!mom->dimnames[s][0] || !co || co->rank != 1 || co->dims[0] != mom->dims[s] ||
             co->dims[0] == 0 || co->type != ES_RES_F64) {
             snprintf(err, errlen,
-                     "dimension %zu of /summary/moments has no scan coordinate of its length",
-                     s);
+                     "dimension %zu of /summary/moments has no scan coordinate of its length", s);
             return -1;
         }
         v->scan[s] = co;
@@ -627,8 +628,8 @@ int es_view_init(es_view *v, const es_results *r, const es_model *model, char *e
 
 /* ---- tables of strings ---- */
 
-void es_tab_init(es_tab *t, const char *id, const char *title, size_t ncol,
-                 const char *const *head, const unsigned char *right)
+void es_tab_init(es_tab *t, const char *id, const char *title, size_t ncol, const char *const *head,
+                 const unsigned char *right)
 {
     memset(t, 0, sizeof *t);
     snprintf(t->id, sizeof t->id, "%s", id);
@@ -731,8 +732,7 @@ void es_tab_text(const es_tab *t, FILE *f)
             const char *ind = i == 0 && groups && r >= 0 ? "  " : "";
             size_t pad = w[i] - es_width(s) - strlen(ind);
             if (t->right[i])
-                line += (size_t)snprintf(buf + line, sizeof buf - line, "  %*s%s", (int)pad, "",
-                                         s);
+                line += (size_t)snprintf(buf + line, sizeof buf - line, "  %*s%s", (int)pad, "", s);
             else
                 line += (size_t)snprintf(buf + line, sizeof buf - line, "  %s%s%*s", ind, s,
                                          (int)pad, "");
@@ -908,8 +908,7 @@ static void es_tab_provenance(const es_view *v, const char *path, es_tab *t)
     char sl[160] = "not under Slurm";
     if (slurm[0])
         snprintf(sl, sizeof sl, "Slurm job %s%s%s%s%s", slurm, task[0] ? " (array " : "",
-                 es_root_str(v, "slurm_array_job_id"), task[0] ? "_" : "",
-                 task[0] ? task : "");
+                 es_root_str(v, "slurm_array_job_id"), task[0] ? "_" : "", task[0] ? task : "");
     if (slurm[0] && task[0]) snprintf(sl + strlen(sl), sizeof sl - strlen(sl), ")");
     snprintf(buf, sizeof buf, "%s ranks on %s, %s to %s, %s", es_root_str(v, "ranks"),
              es_root_str(v, "host"), es_root_str(v, "created_utc"),
@@ -928,8 +927,8 @@ static void es_tab_provenance(const es_view *v, const char *path, es_tab *t)
     const char *store = es_root_str(v, "store");
     snprintf(buf, sizeof buf, "store %s: %s", store,
              strcmp(store, "summary") == 0 ? "statistics only, no rows"
-             : stored > 0                   ? "rows in /sample, /outputs"
-                                            : "no rows written");
+             : stored > 0                  ? "rows in /sample, /outputs"
+                                           : "no rows written");
     if (stored > 0 && strcmp(store, "all") == 0)
         snprintf(buf, sizeof buf, "store all: %.0f rows in /sample, /inputs, /outputs", stored);
     else if (stored > 0)
@@ -1241,8 +1240,8 @@ static void es_csv_num(FILE *f, double x)
 
 /* section,name,input,cell,<scan...>,statistic,value,units */
 static void es_csv_row(FILE *f, const es_view *v, const char *section, const char *name,
-                       const char *input, long cell, const char *stat, const char *sval,
-                       double val, const char *units)
+                       const char *input, long cell, const char *stat, const char *sval, double val,
+                       const char *units)
 {
     es_csv_field(f, section);
     fputc(',', f);
@@ -1253,7 +1252,8 @@ static void es_csv_row(FILE *f, const es_view *v, const char *section, const cha
     if (cell >= 0) fprintf(f, "%ld", cell);
     for (size_t s = 0; s < v->nscan; s++) {
         fputc(',', f);
-        if (cell >= 0) es_csv_num(f, es_view_num(v->scan[s], es_view_cell_index(v, (uint64_t)cell, s)));
+        if (cell >= 0)
+            es_csv_num(f, es_view_num(v->scan[s], es_view_cell_index(v, (uint64_t)cell, s)));
     }
     fputc(',', f);
     es_csv_field(f, stat);
@@ -1278,8 +1278,7 @@ static void es_report_csv(const es_view *v, FILE *f)
     if (v->root)
         for (size_t i = 0; i < v->root->nattr; i++) {
             const es_res_attr *a = &v->root->attr[i];
-            es_csv_row(f, v, "provenance", a->name, "", -1, "", a->str ? a->str : NULL, a->num,
-                       "");
+            es_csv_row(f, v, "provenance", a->name, "", -1, "", a->str ? a->str : NULL, a->num, "");
         }
     for (size_t s = 0; s < v->nscan; s++)
         for (uint64_t i = 0; i < v->scan_n[s]; i++)
@@ -1292,8 +1291,7 @@ static void es_report_csv(const es_view *v, FILE *f)
             const char *u = v->unit && v->unit[k] ? v->unit[k] : "";
             for (int s = 0; s < ES_ST_N; s++)
                 es_csv_row(f, v, sec, v->var[k], "", (long)c, es_st_names[s], NULL,
-                           es_view_mom(v, c, k, s),
-                           s == ES_ST_COUNT || s == ES_ST_NAN ? "1" : u);
+                           es_view_mom(v, c, k, s), s == ES_ST_COUNT || s == ES_ST_NAN ? "1" : u);
             for (int q = 0; q < ES_Q_N; q++) {
                 char lo[16], hi[16];
                 snprintf(lo, sizeof lo, "%s_lo", qn[q]);
@@ -1333,8 +1331,7 @@ static void es_report_csv(const es_view *v, FILE *f)
                 for (int s = 0; s < ES_SE_N; s++)
                     if (v->sens[s])
                         es_csv_row(f, v, "driver", v->sout[o], v->sin[i], (long)c,
-                                   es_view_sens_names[s], NULL, es_view_sens(v, s, c, o, i),
-                                   "1");
+                                   es_view_sens_names[s], NULL, es_view_sens(v, s, c, o, i), "1");
             }
         }
         free(order);
@@ -1362,9 +1359,10 @@ static void es_json_str(FILE *f, const char *s)
             p++;
         } else {
             /* the length of a valid sequence, or 0 */
-            int n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-                                             : c >= 0xF0 && c <= 0xF4 ? 4
-                                                                       : 0;
+            int n = c >= 0xC2 && c <= 0xDF   ? 2
+                    : c >= 0xE0 && c <= 0xEF ? 3
+                    : c >= 0xF0 && c <= 0xF4 ? 4
+                                             : 0;
             for (int k = 1; k < n; k++)
                 if ((p[k] & 0xC0) != 0x80) n = 0;
             if (n == 3 && ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F))) n = 0;

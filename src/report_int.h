@@ -34,8 +34,7 @@ const es_unit_show *es_unit_for(const char *u, double lo, double hi);
 /* x with sig significant digits ("$4.15B", "1.32 GW", "25.4%"). */
 void es_fmt(const es_unit_show *u, double x, int sig, char *buf, size_t len);
 /* "m [lo, hi]", with as many digits (3 to 7) as make the three differ. */
-void es_fmt_interval(const es_unit_show *u, double m, double lo, double hi, char *buf,
-                     size_t len);
+void es_fmt_interval(const es_unit_show *u, double m, double lo, double hi, char *buf, size_t len);
 /* For an axis over values up to absmax: the divisor of file values and the
  * axis unit ("$B", "GW", "%"). */
 double es_axis_scale(const es_unit_show *u, double absmax, char *label, size_t len);
@@ -45,13 +44,32 @@ double es_axis_scale(const es_unit_show *u, double absmax, char *label, size_t l
 #define ES_VIEW_MAXSCAN 3
 
 /* Indices of the moments the report shows in /summary/statistic. */
-enum { ES_ST_COUNT, ES_ST_NAN, ES_ST_MEAN, ES_ST_MEAN_LO, ES_ST_MEAN_HI, ES_ST_STD, ES_ST_MIN,
-       ES_ST_MAX, ES_ST_N };
+enum {
+    ES_ST_COUNT,
+    ES_ST_NAN,
+    ES_ST_MEAN,
+    ES_ST_MEAN_LO,
+    ES_ST_MEAN_HI,
+    ES_ST_STD,
+    ES_ST_MIN,
+    ES_ST_MAX,
+    ES_ST_N
+};
 /* Quantiles the report shows, in /summary/quantile_p. */
 enum { ES_Q5, ES_Q50, ES_Q95, ES_Q_N };
 /* Sensitivity arrays, each [scan..., output, input]. */
-enum { ES_SE_PRCC, ES_SE_SPEARMAN, ES_SE_FIRST, ES_SE_SF, ES_SE_SF_LO, ES_SE_SF_HI, ES_SE_ST,
-       ES_SE_ST_LO, ES_SE_ST_HI, ES_SE_N };
+enum {
+    ES_SE_PRCC,
+    ES_SE_SPEARMAN,
+    ES_SE_FIRST,
+    ES_SE_SF,
+    ES_SE_SF_LO,
+    ES_SE_SF_HI,
+    ES_SE_ST,
+    ES_SE_ST_LO,
+    ES_SE_ST_HI,
+    ES_SE_N
+};
 extern const char *const es_view_sens_names[ES_SE_N];
 
 typedef struct {
@@ -84,8 +102,7 @@ typedef struct {
 } es_view;
 
 /* Check the arrays' shapes and fill v; returns 0, or -1 with a reason. */
-int es_view_init(es_view *v, const es_results *r, const es_model *model, char *err,
-                 size_t errlen);
+int es_view_init(es_view *v, const es_results *r, const es_model *model, char *err, size_t errlen);
 void es_view_free(es_view *v);
 /* Element i of a numeric array (NaN when absent or out of range). */
 double es_view_num(const es_res_array *a, uint64_t i);
@@ -125,8 +142,8 @@ typedef struct {
     int oom;
 } es_tab;
 
-void es_tab_init(es_tab *t, const char *id, const char *title, size_t ncol,
-                 const char *const *head, const unsigned char *right);
+void es_tab_init(es_tab *t, const char *id, const char *title, size_t ncol, const char *const *head,
+                 const unsigned char *right);
 /* A new row; then es_tab_set fills its cells. */
 void es_tab_row(es_tab *t, int group);
 void es_tab_set(es_tab *t, size_t col, const char *s);
