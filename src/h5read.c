@@ -337,7 +337,22 @@ static int es_h5r_dataset(es_h5r *c, hid_t d, const char *path)
         snprintf(a->dimnames[0], sizeof a->dimnames[0], "%s", path);
     }
     H5Eclear2(H5E_DEFAULT);
-    rc = es_h5r_attrs(c, d, path, a);
+    /* of a dataset's attributes, only its unit: the long names and methods
+     * are for people reading the file, and every string read is a chance for
+     * a damaged file to trip HDF5 */
+    htri_t hu = H5Aexists(d, "units");
+    H5Eclear2(H5E_DEFAULT);
+    rc = 0;
+    if (hu > 0) {
+        int ra = es_h5r_attr(c, d, "units", a);
+        if (ra == -2) {
+            es_h5r_fail(c, ES_H5READ_NOMEM, "out of memory reading %s", path);
+            rc = -1;
+        } else if (ra < 0) {
+            es_h5r_fail(c, ES_H5READ_DAMAGED, "cannot read the units of %s", path);
+            rc = -1;
+        }
+    }
 done:
     if (ft >= 0) H5Tclose(ft);
     if (sp >= 0) H5Sclose(sp);

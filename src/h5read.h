@@ -3,8 +3,8 @@
  *
  * Read: the root attributes (as the attributes of a group array at "/"),
  * and every dataset of /summary (with its per-variable groups, but not the
- * quantile sketches), /events, /sensitivity and /scan, with their string and
- * numeric scalar attributes.  A dimension labelled L (DIMENSION_LABELS) is
+ * quantile sketches), /events, /sensitivity and /scan, with their "units"
+ * attribute.  A dimension labelled L (DIMENSION_LABELS) is
  * named by the coordinate of that name in the dataset's own group, else by
  * /scan/L.  Not read: the rows (/inputs, /outputs can be 1e9 long) and
  * /state; the root group gets one made-up attribute, rows_stored, the extent

@@ -10,9 +10,14 @@
  * raw numbers (17 digits) with the file's units. */
 #include "report.h"
 
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "h5read.h"
@@ -1571,12 +1576,25 @@ static int es_read_exit(es_h5read_status st)
     return st == ES_H5READ_OK ? 0 : ES_EXIT_IO;
 }
 
-int es_report_main(const struct es_cli *cli, FILE *out, FILE *errf)
+/* Seconds HDF5 may take to read a file of size bytes: 10, and one more per
+ * 50 MB (a summary is read at hundreds of MB/s; a damaged file can send
+ * HDF5 into a loop). */
+static unsigned es_read_seconds(const char *path)
+{
+    struct stat sb;
+    double size = stat(path, &sb) == 0 ? (double)sb.st_size : 0;
+    return 10 + (unsigned)fmin(size / 50e6, 3600);
+}
+
+/* The report itself, in the child process (below). */
+static int es_report_run(const struct es_cli *cli, FILE *out, FILE *errf)
 {
     es_results r;
     es_results_init(&r);
     char err[1024];
+    alarm(es_read_seconds(cli->path));
     es_h5read_status st = es_h5read(cli->path, &r, err, sizeof err);
+    alarm(0);
     if (st != ES_H5READ_OK) {
         fprintf(errf, "econsweep: report: %s\n", err);
         es_results_free(&r);
@@ -1620,4 +1638,44 @@ int es_report_main(const struct es_cli *cli, FILE *out, FILE *errf)
     es_view_free(&v);
     es_results_free(&r);
     return rc;
+}
+
+/* HDF5 1.10 does not check every structure it reads: some damaged files
+ * (a flipped bit in a global heap or an attribute table) make it read out of
+ * bounds, crash or loop.  So the report runs in a child process, and a child
+ * killed by a signal is a damaged file, said in one line, never a crash of
+ * this command.  Its output goes straight to out and errf. */
+int es_report_main(const struct es_cli *cli, FILE *out, FILE *errf)
+{
+    fflush(out);
+    fflush(errf);
+    pid_t pid = fork();
+    if (pid < 0) return es_report_run(cli, out, errf); /* no process to spare: in this one */
+    if (pid == 0) {
+        int rc = es_report_run(cli, out, errf);
+        if (fflush(out) != 0 || ferror(out)) {
+            fprintf(errf, "econsweep: report: cannot write the output: %s\n", strerror(errno));
+            rc = ES_EXIT_IO;
+        }
+        fflush(errf);
+        _exit(rc);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) {
+            fprintf(errf, "econsweep: report: lost the report process: %s\n", strerror(errno));
+            return ES_EXIT_IO;
+        }
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    int sig = WTERMSIG(status);
+    if (sig == SIGPIPE) return ES_EXIT_IO; /* the reader of the output went away */
+    if (sig == SIGALRM)
+        fprintf(errf,
+                "econsweep: report: %s: HDF5 did not finish reading it in %u s: the file is "
+                "damaged\n",
+                cli->path, es_read_seconds(cli->path));
+    else
+        fprintf(errf, "econsweep: report: %s: HDF5 failed reading it (%s): the file is damaged\n",
+                cli->path, strsignal(sig));
+    return ES_EXIT_IO;
 }
