@@ -894,7 +894,7 @@ static void es_tab_provenance(const es_view *v, const char *path, es_tab *t)
         for (uint64_t i = 0; i < v->scan_n[s] && o < sizeof buf; i++) {
             double x = es_view_num(v->scan[s], i);
             char val[96];
-            es_fmt(es_unit_for(v->scan_unit[s], x, x), x, 4, val, sizeof val);
+            es_fmt(es_unit_for(v->scan_unit[s], x, x), x, 3, val, sizeof val);
             if (i == 12 && v->scan_n[s] > 14) {
                 o += (size_t)snprintf(buf + o, sizeof buf - o, ", ...");
                 i = v->scan_n[s] - 2;
@@ -1541,6 +1541,9 @@ static void es_report_text(const es_view *v, const es_tabs *tabs, const char *pa
     }
     for (size_t i = 0; i < tabs->n; i++)
         es_tab_text(&tabs->t[i], f);
+    if (v->nout == 0 && strcmp(es_root_str(v, "status"), "complete") != 0)
+        fprintf(f, "\ntop drivers: none yet (the sensitivity pass runs when every row is "
+                   "done)\n");
 }
 
 /* ---- the closing table of a run ---- */
