@@ -1546,6 +1546,18 @@ static void es_report_text(const es_view *v, const es_tabs *tabs, const char *pa
                    "done)\n");
 }
 
+void es_report_write(const es_view *v, const es_tabs *tabs, const char *path, const char *format,
+                     FILE *out)
+{
+    const char *fmt = format ? format : "text";
+    if (strcmp(fmt, "csv") == 0)
+        es_report_csv(v, out);
+    else if (strcmp(fmt, "json") == 0)
+        es_report_json(v, path, out);
+    else
+        es_report_text(v, tabs, path, out);
+}
+
 /* ---- the closing table of a run ---- */
 
 void es_print_closing_table(FILE *f, const es_job *job, const es_plan *p, const es_results *r)
@@ -1627,13 +1639,7 @@ static int es_report_run(const struct es_cli *cli, FILE *out, FILE *errf)
         fprintf(errf, "econsweep: report: out of memory\n");
         rc = ES_EXIT_IO;
     } else {
-        const char *fmt = cli->format ? cli->format : "text";
-        if (strcmp(fmt, "csv") == 0)
-            es_report_csv(&v, out);
-        else if (strcmp(fmt, "json") == 0)
-            es_report_json(&v, cli->path, out);
-        else
-            es_report_text(&v, &tabs, cli->path, out);
+        es_report_write(&v, &tabs, cli->path, cli->format, out);
         fflush(out);
         if (cli->plots) rc = es_report_plots(&v, &tabs, cli->path, cli->plots, errf);
     }

@@ -165,7 +165,15 @@ typedef struct {
 int es_report_tables(const es_view *v, const char *path, es_tabs *out);
 void es_tabs_free(es_tabs *t);
 
+/* The report of v as format "text", "csv" or "json" (NULL: text). */
+void es_report_write(const es_view *v, const es_tabs *tabs, const char *path, const char *format,
+                     FILE *out);
+
 /* ---- plots (report_plot.c) ---- */
+
+/* The gnuplot script of v's plots (what --plots feeds gnuplot); returns the
+ * number of plots, or -1 when out of memory. */
+long es_report_plot_script(const es_view *v, FILE *f);
 
 /* Write the plots of v into dir with gnuplot, and dir/index.html with the
  * tables and every plot; messages to errf.  Returns 0 or an exit code. */

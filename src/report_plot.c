@@ -672,6 +672,14 @@ static void es_script(const es_view *v, FILE *f, es_plots *ps)
     }
 }
 
+long es_report_plot_script(const es_view *v, FILE *f)
+{
+    es_plots ps = {0};
+    es_script(v, f, &ps);
+    free(ps.p);
+    return ps.oom ? -1 : (long)ps.n;
+}
+
 /* ---- running gnuplot ---- */
 
 /* The gnuplot executable on PATH, or -1. */
