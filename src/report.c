@@ -1121,7 +1121,7 @@ static void es_tab_drivers(const es_view *v, es_tab *t, int brief)
     char title[200];
     if (brief || scan) {
         static const char *const head[] = {"first", "second", "third"};
-        snprintf(title, sizeof title, "top drivers of the main outputs%s (by %s; PRCC)",
+        snprintf(title, sizeof title, "top drivers of the main outputs%s (PRCC; ranked by %s)",
                  scan ? ", by scan cell" : "", rank_by);
         es_tab_init_cells(t, v, scan, "drivers", title, "output", 3, head, NULL);
     } else {
