@@ -677,7 +677,13 @@ void es_tab_set(es_tab *t, size_t col, const char *s)
     char **c = &t->cell[(t->nrow - 1) * t->ncol + col];
     free(*c);
     *c = strdup(s ? s : "");
-    if (!*c) t->oom = 1;
+    if (!*c) {
+        t->oom = 1;
+        return;
+    }
+    /* a name with a line break or a terminal escape (an edited file) stays on its row */
+    for (char *x = *c; *x; x++)
+        if ((unsigned char)*x < 0x20 || *x == 0x7f) *x = '?';
 }
 
 void es_tab_free(es_tab *t)

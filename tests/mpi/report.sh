@@ -97,6 +97,26 @@ rc=$?
     && cmp -s "$T/none.txt" "$T/mc.txt" && grep -q 'id="plots-note">no plots: gnuplot is not installed' "$T/plots_none/index.html" \
     && ok "no gnuplot: one line, exit 3, tables printed, page without plots" || { bad "no gnuplot (exit $rc)"; cat "$T/none.err"; }
 
+# hostile names (an edited file): nothing reaches a shell, gnuplot's command
+# line or the page's markup
+cp "$T/mc.h5" "$T/hostile.h5"
+$py - "$T/hostile.h5" "$T" <<'PY'
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], "r+")
+t = sys.argv[2]
+bad = ["a'`touch %s/pwned1`" % t, "b\nEOD\nsystem('touch %s/pwned2')\nplot sin(x)" % t,
+       '<script>document.title="pwned3"</script>', "d\" @x $(touch %s/pwned4)" % t]
+f["events/event"][...] = np.array(bad[:2], dtype=h5py.string_dtype())
+names = list(f["sensitivity/input"].asstr()[:])
+names[:4] = bad
+f["sensitivity/input"][...] = np.array(names, dtype=h5py.string_dtype())
+PY
+"$ES_BIN" report "$T/hostile.h5" --plots "$T/plots_hostile" >"$T/hostile.txt" 2>"$T/hostile.err"
+rc=$?
+[ $rc -eq 0 ] && ! ls "$T"/pwned* >/dev/null 2>&1 && ! grep -q "<script" "$T/plots_hostile/index.html" \
+    && grep -q "&lt;script&gt;" "$T/plots_hostile/index.html" && [ -s "$T/plots_hostile/tornado_investor_npv_usd.svg" ] \
+    && ok "hostile names: plots drawn, nothing run, no markup" || { bad "hostile names (exit $rc)"; cat "$T/hostile.err"; ls "$T"/pwned* 2>/dev/null; }
+
 # ---- errors: one line, exit 3, no crash ----
 err_case() { # err_case LABEL PATTERN FILE
     "$ES_BIN" report "$3" >"$T/e.out" 2>"$T/e.err"
