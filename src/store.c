@@ -442,7 +442,7 @@ static int es_store_make_state(es_store *st)
     if (st->csum < 0) return -1;
     const char *names[2] = {"/state/checkpoint_a", "/state/checkpoint_b"};
     for (int s = 0; s < 2; s++) {
-        st->slot[s] = es_dset_fixed(st, names[s], H5T_NATIVE_UINT8, 0, 1, 1 << 20);
+        st->slot[s] = es_dset_fixed(st, names[s], H5T_NATIVE_UINT8, 0, 1, 1 << 16);
         if (st->slot[s] < 0) return -1;
     }
     if (es_attr_str(st->done, "long_name", "1: the chunk's rows are written and summarised") ||
@@ -897,6 +897,26 @@ int es_store_finish(const char *path, const es_results *r, int complete, uint64_
             if (H5DSattach_scale(ids[i], ids[j], (unsigned)k) < 0 ||
                 H5DSset_label(ids[i], (unsigned)k, base) < 0)
                 rc = es_h5_report(-1, path, "H5DSattach_scale", a->path, 0);
+        }
+    }
+    /* netCDF-4 readers (xarray's h5netcdf and netcdf4 engines) look for a
+     * dimension's scale in the dataset's own group and above it, never in a
+     * sibling group: each scanned input's coordinate /scan/<input> gets a
+     * second name (a hard link: the same dataset) in every group whose arrays
+     * carry the scan dimensions, so that xr.open_dataset(f, group="summary")
+     * has the scanned values as coordinates. */
+    for (size_t i = 0; i < r->n && !rc; i++) {
+        const es_res_array *a = r->a[i];
+        if (!a->is_coord || strncmp(a->path, "/scan/", 6) != 0) continue;
+        static const char *const with_scan[] = {"/summary", "/events", "/sensitivity"};
+        for (size_t g = 0; g < sizeof with_scan / sizeof with_scan[0] && !rc; g++) {
+            char link[2 * ES_RES_PATHMAX];
+            snprintf(link, sizeof link, "%s/%s", with_scan[g], a->path + 6);
+            if (H5Lexists(f, with_scan[g], H5P_DEFAULT) <= 0 ||
+                H5Lexists(f, link, H5P_DEFAULT) > 0)
+                continue;
+            if (H5Lcreate_hard(f, a->path, f, link, H5P_DEFAULT, H5P_DEFAULT) < 0)
+                rc = es_h5_report(-1, path, "H5Lcreate_hard", link, 0);
         }
     }
     for (size_t i = 0; i < r->n; i++)

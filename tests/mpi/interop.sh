@@ -53,4 +53,8 @@ $py "$check" frames "$ES_TMP/part.h5" && ok "finished rows of a partial file as 
 
 $py "$check" docs "$ES_SRC/docs/analysis.md" "$ES_TMP/docs" && ok "docs/analysis.md examples run" \
     || bad "docs/analysis.md examples"
+# the README's copy of the section, run the same way
+sed -n '/^## Analysing results$/,/^## Interrupted runs$/p' "$ES_SRC/README.md" >"$ES_TMP/readme_analysis.md"
+$py "$check" docs "$ES_TMP/readme_analysis.md" "$ES_TMP/docs" && ok "the README's Analysing results examples run" \
+    || bad "README Analysing results examples"
 finish
