@@ -677,13 +677,14 @@ static void es_epoch_end(es_run *run)
 
 /* ---- rank 0's side of the dispatch ---- */
 
-#define ES_BLOCK_MAX 64 /* chunks in one reply */
+#define ES_BLOCK_MAX 64 /* chunks in one reply (ECONSWEEP_BLOCK_MAX sets it: 1 to 1024) */
 
 typedef struct {
     es_run *run;
     uint64_t next;     /* next chunk to consider */
     uint64_t left;     /* chunks not done and not handed out */
     uint64_t requests; /* replies sent (the dispatcher's load) */
+    uint64_t block_max; /* chunks in one reply at most */
     size_t *assigned;  /* chunks given to each rank this epoch */
     int *told;         /* worker received the epoch's end */
     int ntold;
@@ -714,7 +715,7 @@ static long long es_decide(es_dispatch *d, int r, long long *count)
         return d->closing = ES_REPLY_FLUSH;
     uint64_t k = d->left / (2 * (uint64_t)run->size);
     if (k < 1) k = 1;
-    if (k > ES_BLOCK_MAX) k = ES_BLOCK_MAX;
+    if (k > d->block_max) k = d->block_max;
     if (k > run->cap - d->assigned[r]) k = run->cap - d->assigned[r];
     uint64_t first = d->next, n = 0;
     while (n < k && d->next < run->plan.chunk_hi && !es_ckpt_done(run->mask, d->next)) {
@@ -797,6 +798,9 @@ static int es_pass1_rank0(es_run *run)
     d.run = run;
     d.next = run->plan.chunk_lo;
     d.left = run->todo;
+    d.block_max = ES_BLOCK_MAX;
+    const char *bm = getenv("ECONSWEEP_BLOCK_MAX");
+    if (bm && atoi(bm) >= 1 && atoi(bm) <= 1024) d.block_max = (uint64_t)atoi(bm);
     d.assigned = calloc((size_t)run->size, sizeof(size_t));
     d.told = calloc((size_t)run->size, sizeof(int));
     d.progress = calloc((size_t)run->size, sizeof(uint64_t));
