@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/mpi/report_fuzz.sh: `econsweep report` on 200 damaged copies of real
+# tests/mpi/report_fuzz.sh: `econsweep report` on 120 damaged copies of real
 # result files (report_mutate.py: cut short, flipped bits, random bytes) ends
 # every time with exit 0 and a report (the JSON parses) or exit 3 and one
 # line on stderr; never a signal, never a hang.  (HDF5 1.10 itself crashes
@@ -16,8 +16,8 @@ run_np 2 run "$T/ev.ini" -o "$T/a.h5" --samples 1500 --store summary 2>"$T/a.log
     || { bad "seed file"; cat "$T/a.log"; }
 run_np 2 run "$T/scan.ini" -o "$T/b.h5" --samples 600 --store outputs 2>"$T/b.log" && ok "seed file with a scan" \
     || { bad "seed file with a scan"; cat "$T/b.log"; }
-$py "$ES_SRC/tests/mpi/report_mutate.py" "$T/a.h5" "$T/m" 100 0
-$py "$ES_SRC/tests/mpi/report_mutate.py" "$T/b.h5" "$T/m" 100 100
+$py "$ES_SRC/tests/mpi/report_mutate.py" "$T/a.h5" "$T/m" 60 0
+$py "$ES_SRC/tests/mpi/report_mutate.py" "$T/b.h5" "$T/m" 60 100
 reported=0 refused=0 hdf5=0 wrong=0
 for f in "$T"/m/m*.h5; do
     timeout 120 "$ES_BIN" report "$f" >"$T/out.txt" 2>"$T/err.txt"
