@@ -9,7 +9,14 @@
  * At the end, with S1 = sum (x-K), S2 = sum (x-K)^2 over n finite values:
  *   mean = K + S1/n,  var = (S2 - S1^2/n) / (n - 1),  stderr = sqrt(var/n),
  *   mean interval = mean -+ t(0.975, n-1) stderr  (Student's t).
- * NaN and infinite values are counted apart and enter no moment. */
+ * NaN and infinite values are counted apart and enter no moment.
+ *
+ * Values so large that a segment's sum of (x - K) or of its squares would
+ * overflow a double (a spread above about 1e150): that segment's sums are
+ * taken instead of (x c - K c), c = 2^-520 (a power of two: exact scaling),
+ * into a second pair of exact sums, and the moments are formed in those
+ * scaled units and scaled back at the end.  So the mean and the standard
+ * deviation of any finite values are finite and right, never a silent 0. */
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
@@ -19,10 +26,13 @@
 #include "stats.h"
 #include "xsum.h"
 
+#define ES_MOM_SCALE 0x1p-520 /* c: the scale of the second pair of sums */
+
 typedef struct {
     uint64_t n, nan, pinf, ninf;
     double min, max;
-    es_xsum s1, s2;
+    es_xsum s1, s2;   /* sums of (x - K) and (x - K)^2, segment by segment */
+    es_xsum s1b, s2b; /* the same of (x c - K c), for segments whose sums overflow */
 } es_mom;
 
 typedef struct {
@@ -38,6 +48,8 @@ static void es_mom_init(es_mom *m)
     m->max = -INFINITY;
     es_xsum_init(&m->s1);
     es_xsum_init(&m->s2);
+    es_xsum_init(&m->s1b);
+    es_xsum_init(&m->s2b);
 }
 
 static void es_moments_reset(void *s, const es_plan *p)
@@ -106,8 +118,22 @@ static int es_moments_add(void *s, const es_plan *p, const es_seg *seg)
         m->n += n;
         m->min = lo;
         m->max = hi;
-        es_xsum_add(&m->s1, sum);
-        es_xsum_add(&m->s2, sum2);
+        if (isfinite(sum) && isfinite(sum2)) {
+            es_xsum_add(&m->s1, sum);
+            es_xsum_add(&m->s2, sum2);
+            continue;
+        }
+        /* the segment's sums overflow: again, in units of 2^520 */
+        const double c = ES_MOM_SCALE, Kc = K * c;
+        double sb = 0, s2b = 0;
+        for (size_t k = 0; k < seg->n; k++)
+            if (isfinite(x[k])) {
+                double dv = x[k] * c - Kc;
+                sb += dv;
+                s2b += dv * dv;
+            }
+        es_xsum_add(&m->s1b, sb);
+        es_xsum_add(&m->s2b, s2b);
     }
     return 0;
 }
@@ -118,7 +144,8 @@ static size_t es_moments_pack_size(const void *s, const es_plan *p)
     const es_moments *st = s;
     size_t n = 8;
     for (size_t i = 0; i < st->count; i++)
-        n += 48 + es_xsum_pack_size(&st->m[i].s1) + es_xsum_pack_size(&st->m[i].s2);
+        n += 48 + es_xsum_pack_size(&st->m[i].s1) + es_xsum_pack_size(&st->m[i].s2) +
+             es_xsum_pack_size(&st->m[i].s1b) + es_xsum_pack_size(&st->m[i].s2b);
     return n;
 }
 
@@ -153,6 +180,8 @@ static void es_moments_pack(const void *s, const es_plan *p, unsigned char *buf)
         buf += 48;
         buf += es_xsum_pack(&m->s1, buf);
         buf += es_xsum_pack(&m->s2, buf);
+        buf += es_xsum_pack(&m->s1b, buf);
+        buf += es_xsum_pack(&m->s2b, buf);
     }
 }
 
@@ -175,17 +204,15 @@ static int es_moments_merge_packed(void *s, const es_plan *p, const unsigned cha
         if (hi > m->max) m->max = hi;
         buf += 48;
         len -= 48;
-        es_xsum t;
-        size_t k = es_xsum_unpack(&t, buf, len);
-        if (!k) return -1;
-        es_xsum_merge(&m->s1, &t);
-        buf += k;
-        len -= k;
-        k = es_xsum_unpack(&t, buf, len);
-        if (!k) return -1;
-        es_xsum_merge(&m->s2, &t);
-        buf += k;
-        len -= k;
+        es_xsum *dst[4] = {&m->s1, &m->s2, &m->s1b, &m->s2b};
+        for (int q = 0; q < 4; q++) {
+            es_xsum t;
+            size_t k = es_xsum_unpack(&t, buf, len);
+            if (!k) return -1;
+            es_xsum_merge(dst[q], &t);
+            buf += k;
+            len -= k;
+        }
     }
     return len == 0 ? 0 : -1;
 }
@@ -203,13 +230,30 @@ static void es_mom_values(const es_mom *m, double K, double *out)
     out[M_NAN] = (double)m->nan;
     out[M_INF] = (double)(m->pinf + m->ninf);
     if (m->n == 0) return;
-    double n = (double)m->n, s1h, s1l, s2h, s2l;
+    double n = (double)m->n, s1h, s1l, s2h, s2l, bh, bl, b2h, b2l;
     es_xsum_round2(&m->s1, &s1h, &s1l);
     es_xsum_round2(&m->s2, &s2h, &s2l);
-    double d = s1h / n + s1l / n; /* mean - K */
-    out[M_MEAN] = K + d;
+    es_xsum_round2(&m->s1b, &bh, &bl);
+    es_xsum_round2(&m->s2b, &b2h, &b2l);
     out[M_MIN] = m->min;
     out[M_MAX] = m->max;
+    if (bh != 0 || b2h != 0) {
+        /* some segments' sums overflowed: every moment in units of 2^520 */
+        const double c = ES_MOM_SCALE;
+        double t1 = bh + bl + (s1h + s1l) * c, t2 = b2h + b2l + (s2h + s2l) * c * c;
+        double mean = ldexp(K * c + t1 / n, 520);
+        out[M_MEAN] = mean < m->min ? m->min : (mean > m->max ? m->max : mean);
+        if (m->n < 2) return;
+        double ss = t2 - t1 * (t1 / n), var = ss > 0 ? ss / (n - 1) : 0;
+        out[M_STD] = ldexp(sqrt(var), 520);
+        out[M_STDERR] = out[M_STD] / sqrt(n);
+        double t = gsl_cdf_tdist_Pinv(0.975, n - 1);
+        out[M_MEAN_LO] = out[M_MEAN] - t * out[M_STDERR];
+        out[M_MEAN_HI] = out[M_MEAN] + t * out[M_STDERR];
+        return;
+    }
+    double d = s1h / n + s1l / n; /* mean - K */
+    out[M_MEAN] = K + d;
     /* the mean lies in [min, max]; rounding must not put it outside */
     if (out[M_MEAN] < m->min) out[M_MEAN] = m->min;
     if (out[M_MEAN] > m->max) out[M_MEAN] = m->max;

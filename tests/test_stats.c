@@ -173,6 +173,42 @@ static void test_merge_order_free(void **state)
     es_statset_free(one);
 }
 
+/* values near the largest double: the sums of a segment overflow, and the
+ * moments are formed in scaled units instead (never a silent 0 or a wrong
+ * mean); merged across segments as any other sums */
+static void test_huge_values(void **state)
+{
+    fixture *f = *state;
+    enum { n = 1000 };
+    static double x[n];
+    const double a = 1e307, h = 1.6e308 / (n - 1);
+    for (int k = 0; k < n; k++)
+        x[k] = a + k * h;
+    for (int k = 0; k < 4; k++)
+        f->anchor[k] = x[0];
+    es_stat_ctx ctx = {NULL, f->anchor};
+    es_statset *ss = es_statset_new(&f->plan, 1, &ctx);
+    add_col(ss, x, 600, 0);
+    add_col(ss, x + 600, n - 600, 600);
+    double mean = stat_of(&f->plan, ss, "mean"), sd = stat_of(&f->plan, ss, "std");
+    double want_mean = a + h * (n - 1) / 2.0, want_sd = h * sqrt(n * (n + 1) / 12.0);
+    assert_true(fabs(mean / want_mean - 1) < 1e-12);
+    assert_true(fabs(sd / want_sd - 1) < 1e-12);
+    assert_true(isfinite(stat_of(&f->plan, ss, "mean_hi")));
+    es_statset_free(ss);
+    /* a spread of 1e11 to 1e160: squares overflow, the spread does not */
+    for (int k = 0; k < n; k++)
+        x[k] = k % 2 ? 1e160 : 1e11;
+    for (int k = 0; k < 4; k++)
+        f->anchor[k] = x[0]; /* a run's shift is a value of the data: design point 0 */
+    ss = es_statset_new(&f->plan, 1, &ctx);
+    add_col(ss, x, n, 0);
+    sd = stat_of(&f->plan, ss, "std");
+    assert_true(fabs(sd / (0.5e160 * sqrt(n / (n - 1.0))) - 1) < 1e-12);
+    assert_true(fabs(stat_of(&f->plan, ss, "mean") / 0.5e160 - 1) < 1e-12);
+    es_statset_free(ss);
+}
+
 static void test_checksum_order_free(void **state)
 {
     (void)state;
@@ -205,6 +241,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_known_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_constant, setup, teardown),
         cmocka_unit_test_setup_teardown(test_merge_order_free, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_huge_values, setup, teardown),
         cmocka_unit_test(test_checksum_order_free),
         cmocka_unit_test(test_wilson),
     };
