@@ -85,6 +85,8 @@ static void es_h5_detail(char *buf, size_t len)
         snprintf(buf, len, "%s", st.first);
     else
         snprintf(buf, len, "%s, so: %s", st.first, st.last);
+    for (char *c = buf; *c; c++) /* one message, one line: HDF5's texts hold newlines */
+        if (*c == '\n' || *c == '\r') *c = ' ';
 }
 
 /* Report a failed call; errno_at_fail is errno read right after it. */
@@ -454,8 +456,9 @@ static int es_store_make_state(es_store *st)
 }
 
 es_store *es_store_create(MPI_Comm comm, const char *path, const es_plan *p,
-                          const es_run_info *info)
+                          const es_run_info *info, int *created)
 {
+    *created = 0;
     es_store *st = es_store_alloc(comm, path, p);
     if (!st) return NULL;
     hid_t fapl = es_fapl_mpio(st);
@@ -476,6 +479,7 @@ es_store *es_store_create(MPI_Comm comm, const char *path, const es_plan *p,
         H5Pclose(fapl);
         goto fail;
     }
+    *created = 1;
     H5Pclose(fapl);
     st->dxpl = H5Pcreate(H5P_DATASET_XFER);
     if (st->dxpl < 0 || H5Pset_dxpl_mpio(st->dxpl, H5FD_MPIO_COLLECTIVE) < 0) {
@@ -705,8 +709,7 @@ int es_store_mark_chunks(es_store *st, size_t n, const uint64_t *ids, const uint
     return rc;
 }
 
-int es_store_checkpoint(es_store *st, const unsigned char *blob, uint64_t len,
-                        uint64_t rows_done)
+int es_store_checkpoint(es_store *st, const unsigned char *blob, uint64_t len, uint64_t rows_done)
 {
     const char *name = st->next_slot ? "/state/checkpoint_b" : "/state/checkpoint_a";
     hid_t d = st->slot[st->next_slot];
@@ -912,8 +915,7 @@ int es_store_finish(const char *path, const es_results *r, int complete, uint64_
         for (size_t g = 0; g < sizeof with_scan / sizeof with_scan[0] && !rc; g++) {
             char link[2 * ES_RES_PATHMAX];
             snprintf(link, sizeof link, "%s/%s", with_scan[g], a->path + 6);
-            if (H5Lexists(f, with_scan[g], H5P_DEFAULT) <= 0 ||
-                H5Lexists(f, link, H5P_DEFAULT) > 0)
+            if (H5Lexists(f, with_scan[g], H5P_DEFAULT) <= 0 || H5Lexists(f, link, H5P_DEFAULT) > 0)
                 continue;
             if (H5Lcreate_hard(f, a->path, f, link, H5P_DEFAULT, H5P_DEFAULT) < 0)
                 rc = es_h5_report(-1, path, "H5Lcreate_hard", link, 0);

@@ -52,9 +52,11 @@ extern const char *const es_slurm_vars[6];
 typedef struct es_store es_store;
 
 /* Create a new file (it must not exist) with every dataset and the
- * provenance attributes; status "partial". */
+ * provenance attributes; status "partial".  *created: 1 once the file exists
+ * because of this call (so that a failure after it may remove it; a file
+ * that another process created first is not ours). */
 es_store *es_store_create(MPI_Comm comm, const char *path, const es_plan *p,
-                          const es_run_info *info);
+                          const es_run_info *info, int *created);
 /* Open a file to resume it (es_store_read_checkpoint has checked it); the
  * resume is recorded (history, resumes, the Slurm attributes of this start). */
 es_store *es_store_reopen(MPI_Comm comm, const char *path, const es_plan *p,

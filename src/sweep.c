@@ -681,12 +681,12 @@ static void es_epoch_end(es_run *run)
 
 typedef struct {
     es_run *run;
-    uint64_t next;     /* next chunk to consider */
-    uint64_t left;     /* chunks not done and not handed out */
-    uint64_t requests; /* replies sent (the dispatcher's load) */
+    uint64_t next;      /* next chunk to consider */
+    uint64_t left;      /* chunks not done and not handed out */
+    uint64_t requests;  /* replies sent (the dispatcher's load) */
     uint64_t block_max; /* chunks in one reply at most */
-    size_t *assigned;  /* chunks given to each rank this epoch */
-    int *told;         /* worker received the epoch's end */
+    size_t *assigned;   /* chunks given to each rank this epoch */
+    int *told;          /* worker received the epoch's end */
     int ntold;
     long long closing; /* 0, or the reply that ends the epoch */
     uint64_t *progress;
@@ -1117,9 +1117,12 @@ static int es_run_start(es_run *run, const unsigned char *blob, uint64_t bloblen
 static void es_run_open(es_run *run, int resume)
 {
     MPI_Comm comm = run->comm;
-    if (!resume) snprintf(es_fail_unlink, sizeof es_fail_unlink, "%s", run->path);
+    int created = 0;
     run->st = resume ? es_store_reopen(comm, run->path, &run->plan, &run->info)
-                     : es_store_create(comm, run->path, &run->plan, &run->info);
+                     : es_store_create(comm, run->path, &run->plan, &run->info, &created);
+    /* only a file this run created is removed on failure: one that another
+     * process created first (two runs started at once) is not ours */
+    if (created) snprintf(es_fail_unlink, sizeof es_fail_unlink, "%s", run->path);
     if (!run->st) es_abort(comm);
     run->extent = es_store_extent(run->st);
     if (run->rank == 0) es_lock_take(run->path);
@@ -1174,8 +1177,14 @@ static int es_run_end(es_run *run, int all_done)
         unsigned long long flen = 0;
         unsigned char *fblob = run->complete ? es_make_blob(run, 1, &flen) : NULL;
         if (es_store_finish(run->path, &run->results, run->complete, run->rows_done, run->checksum,
-                            fblob, flen))
-            status = ES_EXIT_IO;
+                            fblob, flen)) {
+            /* HDF5 may hold the file open after a failed close (a full disk):
+             * its shutdown in MPI_Finalize would then crash; end here instead.
+             * A new file (or our temporary) is removed; a resumed one kept. */
+            fprintf(stderr, "econsweep: %s: the results could not be written%s\n", run->path,
+                    es_fail_unlink[0] ? "; the file is removed" : "");
+            es_abort(comm);
+        }
         free(fblob);
         if (!status && run->temp && rename(run->path, run->out) != 0) {
             fprintf(stderr, "econsweep: cannot rename %s to %s: %s\n", run->path, run->out,

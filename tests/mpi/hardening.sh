@@ -68,6 +68,40 @@ rc=$?
 [ $rc -eq 3 ] && grep -q "H5Fcreate failed on / in /proc/econsweep-test.h5: No such file or directory" "$ES_TMP/e.log" \
     && ok "H5Fcreate names errno's reason" || { bad "H5Fcreate reason (exit $rc)"; cat "$ES_TMP/e.log"; }
 
+# two runs started at once on the same new output: one writes it, the other
+# fails on the create and leaves the winner's file alone
+for t in 1 2 3; do
+    rm -f "$ES_TMP/dup.h5"
+    run_np 1 run "$job" -o "$ES_TMP/dup.h5" --samples 1e6 --store summary >/dev/null 2>"$ES_TMP/d1.log" &
+    p1=$!
+    run_np 1 run "$job" -o "$ES_TMP/dup.h5" --samples 1e6 --store summary --seed 5 >/dev/null 2>"$ES_TMP/d2.log" &
+    p2=$!
+    wait $p1
+    r1=$?
+    wait $p2
+    r2=$?
+    [ "$(h5attr "$ES_TMP/dup.h5" status)" = complete ] && { [ $r1 -eq 0 ] || [ $r2 -eq 0 ]; } \
+        && ok "two runs at once on one output ($t): one completes it (exits $r1, $r2)" \
+        || { bad "two runs at once ($t): exits $r1, $r2, file $(h5attr "$ES_TMP/dup.h5" status)"; }
+done
+
+# a full disk when the results are written at the end: exit 3 at once (no crash
+# in HDF5's shutdown), one message, the new file removed.  Needs a small tmpfs.
+tiny=$ES_TMP/tiny
+mkdir -p "$tiny"
+if mount -t tmpfs -o size=2m tmpfs "$tiny" 2>/dev/null; then
+    dd if=/dev/zero of="$tiny/fill" bs=1k count=1700 2>/dev/null
+    timeout 120 mpiexec --oversubscribe -n 2 "$ES_BIN" run "$job" -o "$tiny/x.h5" --samples 1e7 --store summary \
+        </dev/null >"$ES_TMP/full.log" 2>&1
+    rc=$?
+    [ $rc -eq 3 ] && grep -q "the results could not be written; the file is removed" "$ES_TMP/full.log" && [ ! -e "$tiny/x.h5" ] \
+        && ! grep -q "Segmentation" "$ES_TMP/full.log" && ok "disk full at the finish: exit 3, one message, file removed" \
+        || { bad "disk full at the finish: exit $rc"; grep econsweep "$ES_TMP/full.log" | head -5; }
+    umount "$tiny"
+else
+    ok "disk full at the finish: no tmpfs can be mounted here (not root); not tried"
+fi
+
 # SIGTERM to mpiexec (Ctrl-C) with a large chunk: the ranks drop the chunk in
 # progress, write what is done, close the file: readable, partial.  Open MPI's
 # mpiexec itself exits 1 on TERM (documented in the README).
