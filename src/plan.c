@@ -68,7 +68,27 @@ int es_plan_init(es_plan *p, const es_job *job, char *err, size_t errlen)
         p->sens_points = p->points;
     else
         p->sens_points = job->sens_samples;
+    if (es_plan_stats_bytes(p) > ES_PLAN_MAX_STATS) {
+        snprintf(err, errlen,
+                 "[scan] (line %d): the scan's %llu cells keep statistics of about %.1f GiB per "
+                 "rank (each cell its own); at most 4 GiB: scan fewer values",
+                 job->n_scan ? job->scan[0].line : 0, (unsigned long long)p->cells,
+                 (double)es_plan_stats_bytes(p) / (double)((uint64_t)1 << 30));
+        return -1;
+    }
     return 0;
+}
+
+uint64_t es_plan_stats_bytes(const es_plan *p)
+{
+    /* per variable: the moments' four exact sums (576 bytes each) and a
+     * quantile sketch of a few pages; the rank statistics of pass 2 (about
+     * 16 bytes per output, input and class, with up to 64 classes); the
+     * Sobol sums of saltelli (32 blocks, 2 + 2d exact sums per output) */
+    uint64_t d = p->d, o = p->n_out, classes = 66;
+    uint64_t cell = p->nvars * (4 * 576 + 4096) + o * d * 16 * classes + 8 * d * d;
+    if (p->evals > 1) cell += o * 32 * (2 + 2 * d) * 576;
+    return p->cells * cell;
 }
 
 int es_plan_set_part(es_plan *p, uint32_t k, uint32_t n, char *err, size_t errlen)

@@ -19,6 +19,7 @@
 
 #define ES_PLAN_CHUNK_EVALS 16384 /* evaluations per chunk when the job sets no chunk */
 #define ES_PLAN_MAX_BUFFER ((uint64_t)1 << 30) /* bytes of chunk buffers a rank may take */
+#define ES_PLAN_MAX_STATS ((uint64_t)4 << 30)  /* bytes of statistics a rank may hold */
 
 typedef struct {
     const es_job *job;
@@ -73,6 +74,10 @@ void es_plan_design_cfg(const es_plan *p, size_t max_n, es_design_corr *corr, es
  * stored rows.  es_plan_init refuses a chunk whose buffers exceed
  * ES_PLAN_MAX_BUFFER. */
 uint64_t es_plan_buffer_bytes(const es_plan *p, uint64_t chunk);
+
+/* Bytes of statistics a rank holds, an estimate (every scan cell keeps its
+ * own): es_plan_init refuses a job above ES_PLAN_MAX_STATS. */
+uint64_t es_plan_stats_bytes(const es_plan *p);
 
 /* Bytes of the output file (rows, state), an estimate. */
 uint64_t es_plan_output_bytes(const es_plan *p);

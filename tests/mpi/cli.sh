@@ -67,6 +67,13 @@ grep -Eq "^  investor_npv_usd +5\.8044477e\+09 USD$" "$ES_TMP/out.log" && grep -
 "$ES_BIN" check "$smoke" >"$ES_TMP/out.log"
 grep -q "^warning: .*cannot vary" "$ES_TMP/out.log" && bad "smoke job warned" || ok "no warning when every main output varies"
 
+# a scan too large for a rank's memory is refused before anything runs
+printf '[sweep]\nscenario = %s\nsamples = 10\n[mfu]\ndist = uniform\nlow = 0.3\nhigh = 0.4\n[scan]\npue = 1.0 to 2.0 step 0.001\nload_factor = 0.1 to 1.0 step 0.001\n' \
+    "$ES_SRC/inputs/openai_amazon_2026.ini" >"$ES_TMP/bigscan.ini"
+expect_rc 2 "a scan of 901901 cells" "$ES_BIN" check "$ES_TMP/bigscan.ini"
+grep -q "\[scan\] (line 9): the scan's 901901 cells keep statistics of about .* GiB per rank" "$ES_TMP/err.log" \
+    && ok "the scan's memory named, nothing allocated" || { bad "big scan message"; cat "$ES_TMP/err.log"; }
+
 # run: a bad job creates nothing
 expect_rc 2 "run bad job" run_np 2 run "$ES_TMP/bad.ini" -o "$ES_TMP/never.h5"
 [ ! -e "$ES_TMP/never.h5" ] && ok "bad job: no output created" || bad "bad job left a file"
