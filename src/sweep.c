@@ -512,14 +512,9 @@ static int es_do_chunk(es_run *run, uint64_t c, int drop)
         run->slot_len[s] = len;
         run->slot_off[s] = off;
         run->slot_missing[s] = rc == 1;
-        for (size_t v = 0; v < p->nvars; v++) {
-            double *dst = es_rowcol(run, v) + off;
-            if (rc == 1)
-                for (size_t k = 0; k < len; k++)
-                    dst[k] = NAN;
-            else
-                memcpy(dst, es_pipe_col(run->pipe, v), len * sizeof(double));
-        }
+        if (rc == 0) /* a dropped chunk's NaN rows are filled at the epoch's end, if needed */
+            for (size_t v = 0; v < p->nvars; v++)
+                memcpy(es_rowcol(run, v) + off, es_pipe_col(run->pipe, v), len * sizeof(double));
     }
     if (rc == 1) return 0;
     if (run->ndone == run->capdone) {
@@ -637,11 +632,15 @@ static void es_epoch_end(es_run *run)
     ES_MPI(MPI_Gatherv(run->done_id, n, MPI_UINT64_T, ids, counts, displs, MPI_UINT64_T, 0, comm));
     ES_MPI(MPI_Gatherv(run->done_sum, n, MPI_UINT64_T, ids ? ids + total : NULL, counts, displs,
                        MPI_UINT64_T, 0, comm));
-    /* the extent: every row up to the last chunk done or dropped */
+    /* the extent: every row up to the last chunk done.  A chunk dropped by an
+     * interruption below it is written as NaN rows (a hole the file must not
+     * show as numbers); one above it is not written at all: writing NaN over
+     * a whole chunk costs as much as its rows, at the moment a stop must be
+     * quick (Open MPI kills the ranks about 2 s after a TERM) */
     uint64_t top = 0;
     for (size_t s = 0; s < run->nslot; s++) {
         uint64_t end = run->slot_first[s] + run->slot_len[s];
-        if (end > top) top = end;
+        if (!run->slot_missing[s] && end > top) top = end;
     }
     uint64_t extent = 0, row_off = es_plan_chunk_first(p, p->chunk_lo);
     top = top > row_off ? top - row_off : 0;
@@ -649,10 +648,24 @@ static void es_epoch_end(es_run *run)
     if (extent < run->extent) extent = run->extent;
     run->extent = extent;
     if (run->rowbuf) {
+        size_t keep = 0; /* the slots inside the extent, in place */
+        for (size_t s = 0; s < run->nslot; s++)
+            if (run->slot_first[s] + run->slot_len[s] <= row_off + extent) {
+                if (run->slot_missing[s])
+                    for (size_t v = 0; v < p->nvars; v++) {
+                        double *dst = es_rowcol(run, v) + run->slot_off[s];
+                        for (size_t k = 0; k < run->slot_len[s]; k++)
+                            dst[k] = NAN;
+                    }
+                run->slot_first[keep] = run->slot_first[s];
+                run->slot_len[keep] = run->slot_len[s];
+                run->slot_off[keep] = run->slot_off[s];
+                run->slot_missing[keep++] = run->slot_missing[s];
+            }
         const double *cols[ES_JOB_MAXIN + 256];
         for (size_t v = 0; v < p->nvars; v++)
             cols[v] = es_rowcol(run, v);
-        if (es_store_write_rows(run->st, extent, run->nslot, run->slot_first, run->slot_len,
+        if (es_store_write_rows(run->st, extent, keep, run->slot_first, run->slot_len,
                                 run->slot_off, run->slot_missing, cols))
             es_abort(comm);
     }
