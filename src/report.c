@@ -19,9 +19,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ckpt.h"
 #include "cli.h"
 #include "h5read.h"
+#include "pipe.h"
 #include "report_int.h"
+#include "store.h"
 
 /* ---- display units ----
  *
@@ -859,12 +862,22 @@ static void es_status_line(const es_view *v, const char *path, char *buf, size_t
     } else if (strcmp(status, "complete") == 0) {
         snprintf(buf, len, "complete: %.0f of %.0f rows", done, rows);
     } else {
+        /* the command that continues it: the run's own, with --resume */
+        char cont[1200];
+        const char *cmd = es_root_str(v, "command_line");
+        if (cmd[0])
+            snprintf(cont, sizeof cont, "%s%s", cmd, strstr(cmd, "--resume") ? "" : " --resume");
+        else
+            snprintf(cont, sizeof cont, "econsweep run %s -o %s --resume",
+                     es_root_str(v, "job_path")[0] ? es_root_str(v, "job_path") : "JOB.ini", path);
         snprintf(buf, len,
                  "PARTIAL (status \"%s\"): %.0f of %.0f rows finished (%.1f%%); the "
-                 "statistics count the finished rows only; continue with: econsweep run %s "
-                 "-o %s --resume",
+                 "statistics count the finished rows only%s; continue with: %s",
                  status, done, rows, rows > 0 ? 100 * done / rows : 0.0,
-                 es_root_str(v, "job_path")[0] ? es_root_str(v, "job_path") : "JOB.ini", path);
+                 es_root_str(v, "statistics_from")[0]
+                     ? " (from the last checkpoint: the run was killed before its finish)"
+                     : "",
+                 cont);
     }
 }
 
@@ -1607,6 +1620,75 @@ static unsigned es_read_seconds(const char *path)
     return 10 + (unsigned)fmin(size / 50e6, 3600);
 }
 
+/* A partial file without results (its run was killed before it could write
+ * them): the statistics of its newest checkpoint, rebuilt as the run would
+ * have emitted them, from the job the file records.  Returns 0 with the
+ * results taken into r, or -1 (no usable checkpoint). */
+static int es_results_from_checkpoint(const char *path, es_results *r, char *err, size_t errlen)
+{
+    es_file_head head;
+    unsigned char *blob = NULL;
+    uint64_t len = 0;
+    if (es_store_read_checkpoint(path, &head, &blob, &len, err, errlen)) return -1;
+    int rc = -1;
+    es_job job;
+    int have_job = 0;
+    es_pipe *pp = NULL;
+    double *anchor = NULL;
+    es_statset *ss = NULL;
+    es_ckpt c;
+    char why[4096];
+    if (!head.job_text || !head.scenario_text) {
+        snprintf(err, errlen, "%s records no job to rebuild its statistics from", path);
+        goto done;
+    }
+    es_job_mem_file f[] = {{head.job_path, head.job_text, strlen(head.job_text)},
+                           {head.scenario_path, head.scenario_text, strlen(head.scenario_text)},
+                           {NULL, NULL, 0}};
+    if (es_job_load_with(&job, head.job_path, es_job_mem_reader, f, why, sizeof why)) {
+        snprintf(err, errlen, "%s: its job does not load in this version", path);
+        goto done;
+    }
+    have_job = 1;
+    job.samples = head.samples;
+    job.seed = head.seed;
+    int sk = es_store_find(head.store);
+    if (sk >= 0) job.store = (es_store_kind)sk;
+    es_plan plan;
+    if (es_plan_init(&plan, &job, why, sizeof why) ||
+        (head.parts > 1 &&
+         es_plan_set_part(&plan, (uint32_t)head.part, (uint32_t)head.parts, why, sizeof why))) {
+        snprintf(err, errlen, "%.200s: %.800s", path, why);
+        goto done;
+    }
+    /* the shifts of the sums, as the run computed them */
+    pp = es_pipe_new(&plan, why, sizeof why);
+    anchor = pp ? es_pipe_anchors(pp) : NULL;
+    es_stat_ctx ctx = {NULL, anchor};
+    ss = anchor ? es_statset_new(&plan, 1, &ctx) : NULL;
+    if (!ss || es_ckpt_read(blob, (size_t)len, &c) ||
+        es_statset_merge_packed(ss, c.stats, (size_t)c.stats_len)) {
+        snprintf(err, errlen, "%s: its checkpoint does not match its job", path);
+        goto done;
+    }
+    es_results got;
+    es_results_init(&got);
+    if (es_statset_emit(ss, &got) || es_results_take(r, &got)) {
+        es_results_free(&got);
+        snprintf(err, errlen, "out of memory");
+        goto done;
+    }
+    rc = 0;
+done:
+    es_statset_free(ss);
+    free(anchor);
+    es_pipe_free(pp);
+    if (have_job) es_job_free(&job);
+    es_file_head_free(&head);
+    free(blob);
+    return rc;
+}
+
 /* The report itself, in the child process (below). */
 static int es_report_run(const struct es_cli *cli, FILE *out, FILE *errf)
 {
@@ -1622,6 +1704,17 @@ static int es_report_run(const struct es_cli *cli, FILE *out, FILE *errf)
         return es_read_exit(st);
     }
     const es_res_array *root = es_results_find(&r, "/");
+    const es_res_attr *st0 = root ? es_res_attr_find(root, "status") : NULL;
+    if (!es_results_find(&r, "/summary/moments") && st0 && st0->str &&
+        strcmp(st0->str, "complete") != 0) {
+        /* killed before its finish: the newest checkpoint's statistics */
+        char why[1024];
+        if (es_results_from_checkpoint(cli->path, &r, why, sizeof why) == 0) {
+            es_res_array *rw = es_results_find_mut(&r, "/");
+            if (rw) es_res_attr_str(rw, "statistics_from", "checkpoint");
+        }
+        root = es_results_find(&r, "/");
+    }
     const es_res_attr *mname = root ? es_res_attr_find(root, "model") : NULL;
     const es_model *model = mname && mname->is_str && mname->str ? es_model_find(mname->str) : NULL;
     es_view v;

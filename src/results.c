@@ -167,6 +167,25 @@ int es_res_set_str(es_res_array *a, size_t i, const char *s)
     return v[i] ? 0 : -1;
 }
 
+int es_results_take(es_results *r, es_results *from)
+{
+    if (r->n + from->n > r->cap) {
+        size_t nc = r->n + from->n + 32;
+        es_res_array **na = realloc(r->a, nc * sizeof *na);
+        if (!na) {
+            r->oom = 1;
+            return -1;
+        }
+        r->a = na;
+        r->cap = nc;
+    }
+    for (size_t i = 0; i < from->n; i++)
+        r->a[r->n++] = from->a[i];
+    free(from->a);
+    memset(from, 0, sizeof *from);
+    return 0;
+}
+
 const es_res_array *es_results_find(const es_results *r, const char *path)
 {
     for (size_t i = 0; i < r->n; i++)

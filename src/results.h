@@ -62,6 +62,10 @@ int es_res_attr_f64(es_res_array *a, const char *name, double value);
 /* Set a string element (STR arrays); the string is copied. */
 int es_res_set_str(es_res_array *a, size_t i, const char *s);
 
+/* Move every array of from into r (from is left empty).  0, or -1 when out of
+ * memory (r->oom set). */
+int es_results_take(es_results *r, es_results *from);
+
 const es_res_array *es_results_find(const es_results *r, const char *path);
 es_res_array *es_results_find_mut(es_results *r, const char *path);
 /* Elements of an array (the product of its dimensions). */

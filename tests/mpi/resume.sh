@@ -68,6 +68,14 @@ same_as_ref "$ES_TMP/term.h5" "TERM + resume on 1 rank"
 start_run "$ES_TMP/kill.h5"
 pkill -9 -f -- "-o $ES_TMP/kill.h5"
 wait $pid 2>/dev/null
+# the killed file wrote no results: report rebuilds them from its checkpoint
+"$ES_BIN" report "$ES_TMP/kill.h5" >"$ES_TMP/kr.txt" 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q "from the last checkpoint: the run was killed before its finish" "$ES_TMP/kr.txt" \
+    && grep -q "continue with: .* --samples $n --store all --checkpoint-every 1 --resume" "$ES_TMP/kr.txt" \
+    && grep -q "^  investor_npv_usd " "$ES_TMP/kr.txt" \
+    && ok "KILL: report reads the killed file's checkpoint and says how to resume it" \
+    || { bad "KILL: report (exit $rc)"; head -5 "$ES_TMP/kr.txt"; }
 run_np 2 run "$job" -o "$ES_TMP/kill.h5" --samples "$n" --store all --resume 2>"$ES_TMP/r.log" \
     && ok "KILL: resumed on 2 ranks" || { bad "KILL: resume"; cat "$ES_TMP/r.log"; }
 same_as_ref "$ES_TMP/kill.h5" "KILL + resume"
