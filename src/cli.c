@@ -336,11 +336,16 @@ int es_cli_parse(int argc, char **argv, es_cli *cli, char *err, size_t errlen)
     switch (cli->cmd) {
     case ES_CMD_RUN:
     case ES_CMD_CHECK:
-        if (nops != 1)
-            return es_usage_err(err, errlen,
-                                nops ? "%s takes one job file; got more than one"
-                                     : "%s needs a job file: econsweep %s JOB.ini",
-                                es_cmd_names[cli->cmd]);
+        if (nops != 1) {
+            char what[128];
+            if (nops)
+                snprintf(what, sizeof what, "%s takes one job file; got %d", es_cmd_names[cli->cmd],
+                         nops);
+            else
+                snprintf(what, sizeof what, "%s needs a job file: econsweep %s JOB.ini",
+                         es_cmd_names[cli->cmd], es_cmd_names[cli->cmd]);
+            return es_usage_err(err, errlen, "%s", what);
+        }
         cli->run.job_path = ops[0];
         if (cli->run.resume && cli->run.force)
             return es_usage_err(err, errlen, "%s",

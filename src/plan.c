@@ -68,6 +68,20 @@ int es_plan_init(es_plan *p, const es_job *job, char *err, size_t errlen)
         p->sens_points = p->points;
     else
         p->sens_points = job->sens_samples;
+    if (job->design == es_design_find("grid")) {
+        uint64_t prod = 1; /* saturates instead of wrapping */
+        for (size_t k = 0; k < p->d; k++) {
+            uint64_t l = p->levels[k] ? p->levels[k] : 1;
+            prod = prod > UINT64_MAX / l ? UINT64_MAX : prod * l;
+        }
+        if (prod != p->points) {
+            snprintf(err, errlen,
+                     "design grid: %llu samples, but the levels multiply to %llu (a grid's "
+                     "samples are the product of its levels)",
+                     (unsigned long long)p->points, (unsigned long long)prod);
+            return -1;
+        }
+    }
     if (es_plan_stats_bytes(p) > ES_PLAN_MAX_STATS) {
         snprintf(err, errlen,
                  "[scan] (line %d): the scan's %llu cells keep statistics of about %.1f GiB per "
@@ -191,7 +205,10 @@ uint64_t es_plan_output_bytes(const es_plan *p)
         cols = 1 + p->d + p->n_out + (p->nscan ? 1 : 0);
     else if (job->store == ES_STORE_OUTPUTS)
         cols = 1 + p->n_out + (p->nscan ? 1 : 0);
-    /* rows, the per-chunk done mask and checksum, and the statistics state
-     * (sketches of a few tens of kB per variable and cell) */
-    return cols * p->rows * 8 + p->nchunks * 9 + p->cells * p->nvars * 40000 + 65536;
+    /* this run's rows (a part holds its own), the per-chunk done mask and
+     * checksum, and the statistics (the checkpoint and the results: about
+     * 10 kB per variable and cell, most of it the quantile sketch) */
+    uint64_t lo = es_plan_chunk_first(p, p->chunk_lo);
+    uint64_t hi = p->chunk_hi == p->nchunks ? p->rows : es_plan_chunk_first(p, p->chunk_hi);
+    return cols * (hi - lo) * 8 + p->nchunks * 9 + p->cells * p->nvars * 10000 + 65536;
 }

@@ -1397,6 +1397,16 @@ int es_sweep_merge(MPI_Comm comm, const char *out, int nparts, const char *const
         return ES_EXIT_BADJOB;
     }
     o.job_path = h0.job_path;
+    /* the output is never one of the parts it is made from */
+    for (int i = 0; i < nparts; i++)
+        if (es_same_file(out, parts[i])) {
+            fprintf(stderr,
+                    "econsweep: merge: the output %s is the part %s itself; refusing to "
+                    "overwrite an input\n",
+                    out, parts[i]);
+            es_file_head_free(&h0);
+            return ES_EXIT_USAGE;
+        }
     es_run run;
     es_run_init(&run, comm, &o);
     run.out = out;

@@ -80,4 +80,13 @@ for d in mc lhs sobol sobolshift grid saltelli saltellilhs; do
         && out=$(h5diff "$ES_TMP/$d-c300.h5" "$ES_TMP/$d-c700.h5" /outputs /outputs 2>&1) && [ -z "$out" ] \
         && ok "$d: identical rows with chunks of 300 and 700" || { bad "$d: rows differ with the chunk"; echo "$out" | head -3; }
 done
+# a grid's samples are the product of its levels: check and run refuse another
+# count alike (exit 2), naming both numbers
+"$ES_BIN" check "$ES_TMP/grid.ini" --samples 5 >/dev/null 2>"$ES_TMP/g.log"
+rc=$?
+run_np 1 run "$ES_TMP/grid.ini" --samples 5 -o "$ES_TMP/g5.h5" 2>"$ES_TMP/g2.log"
+rc2=$?
+[ $rc -eq 2 ] && [ $rc2 -eq 2 ] && grep -q "design grid: 5 samples, but the levels multiply to 2400" "$ES_TMP/g.log" \
+    && grep -q "design grid: 5 samples, but the levels multiply to 2400" "$ES_TMP/g2.log" && [ ! -e "$ES_TMP/g5.h5" ] \
+    && ok "grid with another sample count: check and run refuse it alike" || { bad "grid --samples: exits $rc, $rc2"; cat "$ES_TMP/g.log" "$ES_TMP/g2.log"; }
 finish

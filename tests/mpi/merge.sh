@@ -53,6 +53,10 @@ wait $pid
 "$ES_BIN" merge "$ES_TMP/x.h5" "$ES_TMP/smoke-p0.h5" "$ES_TMP/int-p1.h5" "$ES_TMP/smoke-p2.h5" 2>"$ES_TMP/m.log"
 [ $? -eq 2 ] && grep -q "part 1/3 .* is not complete: resume it first" "$ES_TMP/m.log" \
     && ok "an unfinished part is refused, with how to resume it" || { bad "unfinished part"; cat "$ES_TMP/m.log"; }
+sum=$(md5sum <"$ES_TMP/smoke-p0.h5")
+"$ES_BIN" merge "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p1.h5" "$ES_TMP/smoke-p2.h5" --force 2>"$ES_TMP/m.log"
+[ $? -eq 1 ] && grep -q "is the part .*smoke-p0.h5 itself; refusing to overwrite an input" "$ES_TMP/m.log" \
+    && [ "$(md5sum <"$ES_TMP/smoke-p0.h5")" = "$sum" ] && ok "merge never writes over one of its parts" || bad "merge over a part"
 sum=$(md5sum <"$ES_TMP/smoke-merged.h5")
 "$ES_BIN" merge "$ES_TMP/smoke-merged.h5" "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p1.h5" "$ES_TMP/smoke-p2.h5" 2>"$ES_TMP/m.log"
 [ $? -eq 1 ] && [ "$(md5sum <"$ES_TMP/smoke-merged.h5")" = "$sum" ] && ok "merge refuses to overwrite without --force" || bad "overwrite"
