@@ -87,7 +87,7 @@ want=(bin/econsweep share/man/man1/econsweep.1 share/doc/econsweep/README.md
 for f in "$tmp"/src/jobs/*.ini; do want+=("share/econsweep/jobs/${f##*/}"); done
 for f in "$tmp"/src/inputs/*.ini; do want+=("share/econsweep/inputs/${f##*/}"); done
 for f in "$tmp"/src/slurm/*; do want+=("share/econsweep/slurm/${f##*/}"); done
-for f in "$tmp"/src/docs/*.md; do want+=("share/doc/econsweep/${f##*/}"); done
+for f in "$tmp"/src/docs/*.md "$tmp"/src/docs/img/*.png; do want+=("share/doc/econsweep/docs/${f#"$tmp"/src/docs/}"); done
 for f in "${want[@]}"; do [ -f "$prefix/$f" ] || missing+=("$f"); done
 [ ${#missing[@]} -eq 0 ] && ok "installed: ${#want[@]} files (program, jobs, scenarios, slurm, docs, man page, modulefile)" \
     || bad "not installed: ${missing[*]}"
