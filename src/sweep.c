@@ -636,7 +636,7 @@ static void es_epoch_end(es_run *run)
      * interruption below it is written as NaN rows (a hole the file must not
      * show as numbers); one above it is not written at all: writing NaN over
      * a whole chunk costs as much as its rows, at the moment a stop must be
-     * quick (Open MPI kills the ranks about 2 s after a TERM) */
+     * quick (Open MPI's mpiexec kills the ranks 1 s after passing a TERM on) */
     uint64_t top = 0;
     for (size_t s = 0; s < run->nslot; s++) {
         uint64_t end = run->slot_first[s] + run->slot_len[s];

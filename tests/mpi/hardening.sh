@@ -104,7 +104,13 @@ fi
 
 # SIGTERM to mpiexec (Ctrl-C) with a large chunk: the ranks drop the chunk in
 # progress, write what is done, close the file: readable, partial.  Open MPI's
-# mpiexec itself exits 1 on TERM (documented in the README).
+# mpiexec itself exits 1 on TERM (documented in the README).  It passes TERM
+# on to the ranks odls_base_sigkill_timeout seconds after receiving it and
+# sends KILL as long again later: 1 s by default, in which the ranks must
+# write the rows of the chunks they finished (here 1,000,000 rows each, about
+# 0.7 s on an idle machine, more on a loaded one).  The test gives them the
+# 4 s (OMPI_MCA_odls_base_sigkill_timeout, as the README shows).
+export OMPI_MCA_odls_base_sigkill_timeout=4
 sed -e "s|^scenario .*|scenario = $ES_SRC/inputs/openai_amazon_2026.ini|" -e 's/^\[sweep\]$/[sweep]\nchunk = 1000000/' "$job" >"$ES_TMP/big.ini"
 grep -q "^chunk = 1000000$" "$ES_TMP/big.ini" || bad "the big-chunk job was not made"
 mpiexec --oversubscribe -n 2 "$ES_BIN" run "$ES_TMP/big.ini" -o "$ES_TMP/term.h5" --samples 50000000 \
@@ -127,4 +133,5 @@ secs=$(echo "$(date +%s.%N) - $t0" | bc)
     && grep -q "interrupted by signal" "$ES_TMP/term.log" && h5ls "$ES_TMP/term.h5/summary/moments" >/dev/null 2>&1 \
     && ok "TERM to mpiexec: closed with its results in ${secs%???????} s (mpiexec exit $rc)" \
     || { bad "TERM: not closed cleanly (mpiexec exit $rc, ${secs%???????} s)"; tail -5 "$ES_TMP/term.log"; }
+unset OMPI_MCA_odls_base_sigkill_timeout
 finish
