@@ -561,9 +561,7 @@ int es_cli_check(const es_cli *cli, FILE *out, FILE *errf)
     /* what the run would find on this machine */
     double rate = es_measure_rate(&plan);
     if (rate > 0) {
-        uint64_t rows = 0;
-        for (uint64_t c = plan.chunk_lo; c < plan.chunk_hi; c++)
-            rows += es_plan_chunk_len(&plan, c);
+        uint64_t rows = es_plan_part_rows(&plan);
         double core_s = (double)rows / rate;
         char one[32], per[32];
         es_fmt_duration(core_s, one, sizeof one);

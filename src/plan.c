@@ -59,6 +59,29 @@ int es_plan_init(es_plan *p, const es_job *job, char *err, size_t errlen)
     }
     p->chunk = chunk;
     p->nchunks = (p->rows + chunk - 1) / chunk;
+    if (p->nchunks > ES_PLAN_MAX_CHUNKS) {
+        /* every chunk keeps a done mark and a checksum in the file, a bit in
+         * memory, and a share of the dispatcher's time */
+        uint64_t least = (p->rows + ES_PLAN_MAX_CHUNKS - 1) / ES_PLAN_MAX_CHUNKS;
+        int n = snprintf(err, errlen,
+                         "%llu rows in chunks of %llu make %llu chunks; at most %llu (each keeps "
+                         "a done mark and a checksum in the file): ",
+                         (unsigned long long)p->rows, (unsigned long long)chunk,
+                         (unsigned long long)p->nchunks, (unsigned long long)ES_PLAN_MAX_CHUNKS);
+        if (n < 0 || (size_t)n >= errlen) return -1;
+        if (es_plan_buffer_bytes(p, least) <= ES_PLAN_MAX_BUFFER) {
+            snprintf(err + n, errlen - (size_t)n, "use chunk >= %llu", (unsigned long long)least);
+        } else {
+            uint64_t most = least; /* the largest chunk the 1 GiB of buffers allows */
+            while (most > 1 && es_plan_buffer_bytes(p, most) > ES_PLAN_MAX_BUFFER)
+                most /= 2;
+            snprintf(err + n, errlen - (size_t)n,
+                     "this job's chunks hold at most about %llu rows (1 GiB of buffers), so it "
+                     "runs at most about %.3g rows",
+                     (unsigned long long)most, (double)most * (double)ES_PLAN_MAX_CHUNKS);
+        }
+        return -1;
+    }
     p->chunk_lo = 0;
     p->chunk_hi = p->nchunks;
     p->part = 0;
@@ -135,6 +158,13 @@ size_t es_plan_chunk_len(const es_plan *p, uint64_t c)
     return (size_t)(p->rows - first < p->chunk ? p->rows - first : p->chunk);
 }
 
+uint64_t es_plan_part_rows(const es_plan *p)
+{
+    uint64_t lo = es_plan_chunk_first(p, p->chunk_lo);
+    uint64_t hi = p->chunk_hi >= p->nchunks ? p->rows : es_plan_chunk_first(p, p->chunk_hi);
+    return hi - lo;
+}
+
 const char *es_plan_var_name(const es_plan *p, size_t v)
 {
     return v < p->d ? p->model->inputs[p->job->unc[v]].name : p->model->outputs[v - p->d].name;
@@ -208,7 +238,5 @@ uint64_t es_plan_output_bytes(const es_plan *p)
     /* this run's rows (a part holds its own), the per-chunk done mask and
      * checksum, and the statistics (the checkpoint and the results: about
      * 10 kB per variable and cell, most of it the quantile sketch) */
-    uint64_t lo = es_plan_chunk_first(p, p->chunk_lo);
-    uint64_t hi = p->chunk_hi == p->nchunks ? p->rows : es_plan_chunk_first(p, p->chunk_hi);
-    return cols * (hi - lo) * 8 + p->nchunks * 9 + p->cells * p->nvars * 10000 + 65536;
+    return cols * es_plan_part_rows(p) * 8 + p->nchunks * 9 + p->cells * p->nvars * 10000 + 65536;
 }

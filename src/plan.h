@@ -20,6 +20,7 @@
 #define ES_PLAN_CHUNK_EVALS 16384 /* evaluations per chunk when the job sets no chunk */
 #define ES_PLAN_MAX_BUFFER ((uint64_t)1 << 30) /* bytes of chunk buffers a rank may take */
 #define ES_PLAN_MAX_STATS ((uint64_t)4 << 30)  /* bytes of statistics a rank may hold */
+#define ES_PLAN_MAX_CHUNKS ((uint64_t)1 << 28) /* chunks of a run: 2.4 GB of done marks */
 
 typedef struct {
     const es_job *job;
@@ -52,6 +53,8 @@ int es_plan_set_part(es_plan *p, uint32_t k, uint32_t n, char *err, size_t errle
 /* The first row and the row count of chunk c. */
 uint64_t es_plan_chunk_first(const es_plan *p, uint64_t c);
 size_t es_plan_chunk_len(const es_plan *p, uint64_t c);
+/* The rows of this run's chunks [chunk_lo, chunk_hi): all, or one part's. */
+uint64_t es_plan_part_rows(const es_plan *p);
 
 /* Variable v (inputs first, then outputs): name, unit, long name, and its
  * input or output index in the model. */

@@ -788,10 +788,7 @@ static void es_progress(es_run *run, es_dispatch *d)
     uint64_t done = 0;
     for (int r = 0; r < run->size; r++)
         done += d->progress[r];
-    uint64_t before = run->rows_done, total = 0;
-    for (uint64_t c = p->chunk_lo; c < p->chunk_hi; c++)
-        total += es_plan_chunk_len(p, c);
-    (void)before;
+    uint64_t total = es_plan_part_rows(p);
     double el = MPI_Wtime() - run->t0, rate = el > 0 ? (double)done / el : 0;
     uint64_t left = total > done + run->rows_done ? total - done - run->rows_done : 0;
     char eta[32];
@@ -977,13 +974,6 @@ static const char *es_resume_command(es_run *run)
     return cmd;
 }
 
-/* Rows of this run's chunks (all, or one part). */
-static uint64_t es_run_rows(const es_plan *p)
-{
-    uint64_t lo = es_plan_chunk_first(p, p->chunk_lo);
-    uint64_t hi = p->chunk_hi == p->nchunks ? p->rows : es_plan_chunk_first(p, p->chunk_hi);
-    return hi - lo;
-}
 
 static void es_closing_line(es_run *run, double secs)
 {
@@ -996,7 +986,7 @@ static void es_closing_line(es_run *run, double secs)
     char evals[96] = "";
     if (p->evals > 1)
         snprintf(evals, sizeof evals, " (%llu model evaluations, %.0f/s)",
-                 (unsigned long long)(es_run_rows(p) * p->evals), rate * (double)p->evals);
+                 (unsigned long long)(es_plan_part_rows(p) * p->evals), rate * (double)p->evals);
     if (run->merging && run->complete)
         es_say("econsweep: merged %d parts: %llu samples in %.2f s, checksum %016llx, wrote %s\n",
                run->merging, (unsigned long long)p->rows, secs, (unsigned long long)run->checksum,
@@ -1004,12 +994,12 @@ static void es_closing_line(es_run *run, double secs)
     else if (run->complete)
         es_say("econsweep: done %llu samples%s in %.2f s, %.0f samples/s total, %.0f samples/s "
                "per rank (%d rank%s), checksum %016llx, wrote %s\n",
-               (unsigned long long)es_run_rows(p), evals, secs, rate, rate / run->size, run->size,
+               (unsigned long long)es_plan_part_rows(p), evals, secs, rate, rate / run->size, run->size,
                run->size == 1 ? "" : "s", (unsigned long long)run->checksum, run->out);
     else
         es_say("econsweep: interrupted by signal after %llu of %llu samples (%.2f s); %s is "
                "closed with status \"partial\"; continue with: %s\n",
-               (unsigned long long)run->rows_done, (unsigned long long)es_run_rows(p), secs,
+               (unsigned long long)run->rows_done, (unsigned long long)es_plan_part_rows(p), secs,
                run->out, es_resume_command(run));
 }
 

@@ -74,6 +74,21 @@ expect_rc 2 "a scan of 901901 cells" "$ES_BIN" check "$ES_TMP/bigscan.ini"
 grep -q "\[scan\] (line 9): the scan's 901901 cells keep statistics of about .* GiB per rank" "$ES_TMP/err.log" \
     && ok "the scan's memory named, nothing allocated" || { bad "big scan message"; cat "$ES_TMP/err.log"; }
 
+# the largest sample counts: check answers at once (it summed the rows chunk
+# by chunk: hours at 2^53), and a run of more chunks than the file can mark
+# is refused with the chunk that would do
+expect_rc 0 "check of 1e12 samples" timeout 20 "$ES_BIN" check "$ES_SRC/jobs/openai_amazon.ini" --samples 1e12 --store summary
+grep -q "^samples    1000000000000 " "$ES_TMP/out.log" && grep -q "^estimate " "$ES_TMP/out.log" \
+    && ok "check of 1e12 samples: plan and estimate" || { bad "check of 1e12 samples"; cat "$ES_TMP/out.log"; }
+expect_rc 2 "check of 2^53 samples in chunks of 512" timeout 20 "$ES_BIN" check "$smoke" --samples 9007199254740992
+grep -q "smoke.ini: 9007199254740992 rows in chunks of 512 make 17592186044416 chunks; at most 268435456" "$ES_TMP/err.log" \
+    && ok "too many chunks: said so" || { bad "too many chunks message"; cat "$ES_TMP/err.log"; }
+expect_rc 2 "check of 1e14 samples in chunks of 512" "$ES_BIN" check "$smoke" --samples 1e14 --store summary
+grep -q "use chunk >= 372530$" "$ES_TMP/err.log" && ok "too many chunks: the least chunk named" || { bad "least chunk"; cat "$ES_TMP/err.log"; }
+expect_rc 2 "run of 2^53 samples in chunks of 512" run_np 2 run "$smoke" --samples 9007199254740992 --store summary -o "$ES_TMP/never.h5"
+[ ! -e "$ES_TMP/never.h5" ] && grep -q "make 17592186044416 chunks" "$ES_TMP/err.log" \
+    && ok "run refuses too many chunks, creates nothing" || { bad "run of too many chunks"; cat "$ES_TMP/err.log"; }
+
 # run: a bad job creates nothing
 expect_rc 2 "run bad job" run_np 2 run "$ES_TMP/bad.ini" -o "$ES_TMP/never.h5"
 [ ! -e "$ES_TMP/never.h5" ] && ok "bad job: no output created" || bad "bad job left a file"
