@@ -62,6 +62,7 @@ static const char es_usage_run[] =
     "      --part=K/P            run the K-th of P parts (K from 0); join with merge\n"
     "      --checkpoint-every=S  flush the done state at least every S seconds (60)\n"
     "  -h, --help                this text\n"
+    "  -V, --version             the version, commit and libraries\n"
     "\n"
     "Stop a run cleanly with SIGUSR1 (through mpiexec or Slurm's --signal): the ranks drop\n"
     "the chunk in progress, write what is done, close the file with status \"partial\" and\n"
@@ -75,11 +76,13 @@ static const char es_usage_check[] =
     "Validates the job and its scenario and prints the plan a run would follow: inputs\n"
     "with their distributions, the design, evaluations, chunks, the output file and its\n"
     "size, which outputs can vary, and an estimate of the run time on this machine.\n"
-    "Takes the same overrides as run, so the plan shown is the run's.  Writes nothing.\n"
+    "Takes run's -o, --samples, --seed, --store and --part, so the plan shown is the\n"
+    "run's.  Writes nothing.\n"
     "\n"
     "  -o, --output=OUT.h5   --samples=N   --seed=S   --store=MODE   --part=K/P\n"
     "      --base            also evaluate the model once at the scenario values\n"
-    "  -h, --help            this text\n";
+    "  -h, --help            this text\n"
+    "  -V, --version         the version, commit and libraries\n";
 
 static const char es_usage_report[] =
     "usage: econsweep report OUT.h5 [--format=text|csv|json] [--plots=DIR]\n"
@@ -253,6 +256,7 @@ int es_cli_parse(int argc, char **argv, es_cli *cli, char *err, size_t errlen)
         {"format", required_argument, NULL, OPT_FORMAT},
         {"plots", required_argument, NULL, OPT_PLOTS},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     /* which long options each command takes */
     static const char *const allowed[] = {
@@ -263,7 +267,7 @@ int es_cli_parse(int argc, char **argv, es_cli *cli, char *err, size_t errlen)
     };
     /* ':' first: a missing value is reported as ':'; no '+': GNU order, so that
      * options may follow the operands (run JOB.ini --samples 5) */
-    const char *shortopts = cli->cmd == ES_CMD_RUN || cli->cmd == ES_CMD_CHECK ? ":o:h" : ":h";
+    const char *shortopts = cli->cmd == ES_CMD_RUN || cli->cmd == ES_CMD_CHECK ? ":o:hV" : ":hV";
     opterr = 0;
     optind = 1;
     /* getopt_long permutes what it parses: give it a copy, so that argv stays
@@ -286,6 +290,10 @@ int es_cli_parse(int argc, char **argv, es_cli *cli, char *err, size_t errlen)
             if (run_opts[i].val == ch) name = run_opts[i].name;
         if (ch == 'h') {
             cli->help = 1;
+            return 0;
+        }
+        if (ch == 'V') { /* every command takes -V, as the man page says */
+            cli->cmd = ES_CMD_VERSION;
             return 0;
         }
         char pad[48];

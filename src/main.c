@@ -46,7 +46,8 @@ int main(int argc, char **argv)
     }
     switch (cli.cmd) {
     case ES_CMD_VERSION:
-        es_cli_version(stdout);
+        /* `run --version` under mpiexec: every rank gets here, one speaks */
+        if (es_launcher_rank() == 0) es_cli_version(stdout);
         return es_flush_ok(0);
     case ES_CMD_CHECK:
         return es_flush_ok(es_cli_check(&cli, stdout, stderr));

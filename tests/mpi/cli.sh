@@ -24,6 +24,11 @@ expect_rc 0 "--version" "$ES_BIN" --version
 grep -q "^econsweep [0-9.]* (commit [0-9a-f]" "$ES_TMP/out.log" && grep -q "MPI:  Open MPI" "$ES_TMP/out.log" \
     && grep -q "HDF5: 1\." "$ES_TMP/out.log" && grep -q "GSL:  2\." "$ES_TMP/out.log" \
     && ok "version line with commit and library versions" || { bad "version line"; cat "$ES_TMP/out.log"; }
+for c in run check report merge; do
+    "$ES_BIN" "$c" -V >"$ES_TMP/v1.log" 2>&1 && "$ES_BIN" "$c" --version >"$ES_TMP/v2.log" 2>&1 \
+        && cmp -s "$ES_TMP/v1.log" "$ES_TMP/out.log" && cmp -s "$ES_TMP/v2.log" "$ES_TMP/out.log" \
+        && ok "$c -V and $c --version print the version" || bad "$c -V"
+done
 expect_rc 1 "no command" "$ES_BIN"
 expect_rc 1 "unknown command" "$ES_BIN" frobnicate
 expect_rc 1 "a command is named in full" "$ES_BIN" rust "$smoke"
@@ -73,6 +78,15 @@ printf '[sweep]\nscenario = %s\nsamples = 10\n[mfu]\ndist = uniform\nlow = 0.3\n
 expect_rc 2 "a scan of 901901 cells" "$ES_BIN" check "$ES_TMP/bigscan.ini"
 grep -q "\[scan\] (line 9): the scan's 901901 cells keep statistics of about .* GiB per rank" "$ES_TMP/err.log" \
     && ok "the scan's memory named, nothing allocated" || { bad "big scan message"; cat "$ES_TMP/err.log"; }
+
+# the example jobs of the README and the man page are valid as printed
+mkdir -p "$ES_TMP/ex"
+awk '/^    ; jobs\/mine.ini$/ {on = 1} on && /^[^ ]/ {exit} on {sub(/^    /, ""); print}' "$ES_SRC/README.md" >"$ES_TMP/ex/mine.ini"
+awk '/^\.SS Example$/ {on = 1; next} on && /^\.RE$/ {exit} on && !/^\./ {print}' "$ES_SRC/docs/econsweep.1" >"$ES_TMP/ex/man.ini"
+for ex in mine man; do
+    grep -q "^\[correlation\]$" "$ES_TMP/ex/$ex.ini" || bad "the $ex example job was not extracted"
+    ECONSWEEP_PATH=$ES_SRC/inputs expect_rc 0 "the $ex example job checks" "$ES_BIN" check "$ES_TMP/ex/$ex.ini"
+done
 
 # the largest sample counts: check answers at once (it summed the rows chunk
 # by chunk: hours at 2^53), and a run of more chunks than the file can mark
