@@ -1842,9 +1842,6 @@ static void es_load_events(es_load *L)
     }
 }
 
-/* the sensitivity statistics ([outputs x inputs]); each also with _se, _lo, _hi */
-static const char *const es_sens_stats[] = {"spearman", "prcc", "first_order", "sobol_first",
-                                            "sobol_total"};
 /* names suggested for a statistic that is not known */
 static const char *const es_stat_hints[] = {
     "count",  "nan_count",   "inf_count",   "mean",       "mean_lo", "mean_hi",     "std",
@@ -1852,16 +1849,6 @@ static const char *const es_stat_hints[] = {
     "p50",    "p75",         "p90",         "p95",        "p99",     "probability", "spearman",
     "prcc",   "first_order", "sobol_first", "sobol_total"};
 
-static int es_is_sens_stat(const char *stat)
-{
-    char base[32];
-    snprintf(base, sizeof base, "%s", stat);
-    size_t n = strlen(base);
-    if (n > 3 && (!strcmp(base + n - 3, "_se") || !strcmp(base + n - 3, "_lo") ||
-                  !strcmp(base + n - 3, "_hi")))
-        base[n - 3] = '\0';
-    return es_find_name(es_sens_stats, ES_NKEYS(es_sens_stats), base) >= 0;
-}
 
 /* One [verify] line: STATISTIC(OUTPUT[, INPUT]) = VALUE +- TOLERANCE. */
 static void es_load_verify_line(es_load *L, const es_entry *e)
@@ -1897,7 +1884,8 @@ static void es_load_verify_line(es_load *L, const es_entry *e)
         es_err(&L->errs, L->path, e->line,
                "[verify] %s: unknown statistic '%s'%s; expected a statistic of /summary (mean, "
                "std, p05, p50, p95, ...), of /sensitivity (spearman, prcc, first_order, "
-               "sobol_first, sobol_total) or probability",
+               "sobol_first, sobol_total, the Sobol indices also with _se, _lo, _hi) or "
+               "probability",
                key, stat,
                es_dym(dym, sizeof dym, es_nearest(es_stat_hints, ES_NKEYS(es_stat_hints), stat)));
         return;
@@ -1922,7 +1910,7 @@ static void es_load_verify_line(es_load *L, const es_entry *e)
                    "[verify] %s: probability takes one event; expected probability(EVENT)", key);
             return;
         }
-    } else if (es_is_sens_stat(stat)) {
+    } else if (es_verify_sens_stat(stat)) {
         if (strncmp(stat, "sobol_", 6) == 0 && !es_design_is(job->design, "saltelli")) {
             es_err(&L->errs, L->path, e->line,
                    "[verify] %s: Sobol indices need design = saltelli (this job's design is %s)",

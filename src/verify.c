@@ -30,22 +30,25 @@ static double es_percentile(const char *s)
     return strlen(s + 1) == 3 ? v / 1000 : v / 100;
 }
 
-/* a sensitivity statistic, optionally with _se, _lo or _hi */
-static int es_sens_name(const char *stat, char *base, size_t len)
+/* a sensitivity statistic: one of the list, the Sobol indices also with
+ * _se, _lo or _hi (the rank statistics have no intervals in the file) */
+int es_verify_sens_stat(const char *stat)
 {
-    snprintf(base, len, "%s", stat);
+    char base[64];
+    snprintf(base, sizeof base, "%s", stat);
     size_t n = strlen(base);
     if (n > 3 && (!strcmp(base + n - 3, "_se") || !strcmp(base + n - 3, "_lo") ||
-                  !strcmp(base + n - 3, "_hi")))
+                  !strcmp(base + n - 3, "_hi"))) {
         base[n - 3] = '\0';
+        if (strncmp(base, "sobol_", 6) != 0) return 0;
+    }
     return es_in(es_sens_stats, base);
 }
 
 int es_verify_known_stat(const char *stat)
 {
-    char base[64];
     return es_in(es_moment_stats, stat) || es_percentile(stat) >= 0 ||
-           strcmp(stat, "probability") == 0 || es_sens_name(stat, base, sizeof base);
+           strcmp(stat, "probability") == 0 || es_verify_sens_stat(stat);
 }
 
 /* Element [cell, i, j] of an array with the scan dimensions in front. */
@@ -65,7 +68,6 @@ double es_verify_lookup(const es_plan *p, const es_results *r, const char *stat,
                         const char *b, uint64_t cell, int *found)
 {
     *found = 0;
-    char base[64];
     if (es_in(es_moment_stats, stat)) {
         const es_res_array *t = es_results_find(r, "/summary/moments");
         if (!t) return NAN;
@@ -87,7 +89,7 @@ double es_verify_lookup(const es_plan *p, const es_results *r, const char *stat,
         if (!t) return NAN;
         return es_at(p, t, cell, es_res_label(r, "/events/event", a), 0, found);
     }
-    if (es_sens_name(stat, base, sizeof base)) {
+    if (es_verify_sens_stat(stat)) {
         char path[ES_RES_PATHMAX];
         snprintf(path, sizeof path, "/sensitivity/%s", stat);
         const es_res_array *t = es_results_find(r, path);

@@ -2,7 +2,7 @@
  *
  * A check names a statistic of /summary ("mean", "std", "p50", ...), of
  * /sensitivity ("spearman", "prcc", "first_order", "sobol_first",
- * "sobol_total", and their "_se", "_lo", "_hi"), or an event's
+ * "sobol_total", the last two also with "_se", "_lo", "_hi"), or an event's
  * "probability", with the output (and input) it is about; with a scan it
  * holds in every cell.  Pure: the report is text in a buffer. */
 #ifndef ES_VERIFY_H
@@ -16,6 +16,8 @@
 
 /* Is stat a statistic a check may name?  1 yes. */
 int es_verify_known_stat(const char *stat);
+/* Is stat a statistic of /sensitivity?  1 yes. */
+int es_verify_sens_stat(const char *stat);
 
 /* Check every [verify] line; one line of text per check (and cell) into
  * msg.  Returns the number of failed checks (a value not in the results

@@ -774,7 +774,7 @@ static void test_verify(void **state)
               "[events]\nnpv_neg = investor_npv_usd < 0\n"
               "[verify]\nmean(investor_npv_usd) = 1e9 +- 2e9\np50( mfu ) = 0.35+-0.01\n"
               "probability(npv_neg) = 0.3 +- 0.1\nspearman(investor_npv_usd, mfu) = 0 +- 1\n"
-              "prcc_se(investor_irr,mfu) = 0.01 +- 0.01\n",
+              "prcc(investor_irr,mfu) = 0.01 +- 0.01\n",
            NULL, &j);
     assert_int_equal((int)j.n_verify, 5);
     const es_verify *v = j.verify;
@@ -790,13 +790,24 @@ static void test_verify(void **state)
     assert_string_equal(v[2].stat, "probability");
     assert_string_equal(v[2].a, "npv_neg");
     assert_string_equal(v[3].b, "mfu");
-    assert_string_equal(v[4].stat, "prcc_se");
+    assert_string_equal(v[4].stat, "prcc");
     assert_string_equal(v[4].a, "investor_irr");
     es_job_free(&j);
 #define VE SW "[mfu]\ndist = uniform\nlow = 0.2\nhigh = 0.5\n[verify]\n"
     expect(VE "meen(investor_npv_usd) = 1 +- 1\n", NULL,
            "dir/job.ini:9: [verify] meen(investor_npv_usd): unknown statistic 'meen'; did you mean "
            "'mean'?",
+           NULL);
+    /* only the Sobol indices have standard errors and intervals in the file */
+    expect(VE "prcc_se(investor_npv_usd, mfu) = 0 +- 1\n", NULL,
+           "dir/job.ini:9: [verify] prcc_se(investor_npv_usd, mfu): unknown statistic 'prcc_se'",
+           "the Sobol indices also with _se, _lo, _hi");
+    expect(VE "first_order_hi(investor_npv_usd, mfu) = 0 +- 1\n", NULL,
+           "dir/job.ini:9: [verify] first_order_hi(investor_npv_usd, mfu): unknown statistic",
+           NULL);
+    expect(VE "sobol_total_se(investor_npv_usd, mfu) = 0 +- 1\n", NULL,
+           "dir/job.ini:9: [verify] sobol_total_se(investor_npv_usd, mfu): Sobol indices need "
+           "design = saltelli",
            NULL);
     expect(VE "mean(investor_npv) = 1 +- 1\n", NULL,
            "dir/job.ini:9: [verify] mean(investor_npv): 'investor_npv' is not an input or output",
