@@ -1071,8 +1071,24 @@ static void es_load_output(es_load *L)
              (int)(dot ? dot - stem : (long)strlen(stem)), stem);
 }
 
-/* Read one candidate scenario file: 0 found; -1 not there; -2 there but
- * unreadable (the reason in why). */
+/* Does the text have a [sweep] section, as a job file has and a scenario
+ * never does? */
+static int es_text_is_job(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        while (i < len && (text[i] == ' ' || text[i] == '\t'))
+            i++;
+        if (len - i >= 7 && memcmp(text + i, "[sweep]", 7) == 0) return 1;
+        while (i < len && text[i] != '\n')
+            i++;
+        i++;
+    }
+    return 0;
+}
+
+/* Read one candidate scenario file: 0 found; -1 not there (or a job file,
+ * which a scenario's name never means: jobs/mine.ini naming the scenario
+ * "mine" finds itself first); -2 there but unreadable (the reason in why). */
 static int es_try_scenario(es_load *L, const char *dir, const char *file, size_t *len, char *why,
                            size_t whylen)
 {
@@ -1081,6 +1097,11 @@ static int es_try_scenario(es_load *L, const char *dir, const char *file, size_t
     if ((size_t)snprintf(cand, sizeof cand, "%s/%s", dir, file) >= sizeof cand) return -1;
     char r[256];
     if (L->reader(cand, &job->scenario_text, len, r, sizeof r, L->ctx) == 0) {
+        if (es_text_is_job(job->scenario_text, *len)) {
+            free(job->scenario_text);
+            job->scenario_text = NULL;
+            return -1;
+        }
         snprintf(job->scenario_path, sizeof job->scenario_path, "%s", cand);
         return 0;
     }
@@ -1149,9 +1170,9 @@ static int es_find_scenario(es_load *L, const char *name, size_t *len)
     else
         es_err(&L->errs, L->path, line,
                "[sweep] scenario: no scenario '%s' (%s) next to the job (in %s), in "
-               "%s/../inputs, among the installed scenarios (%s) or in ECONSWEEP_PATH (%s); "
-               "expected a scenario's name "
-               "or a path with a '/' (relative to the job file)",
+               "%s/../inputs, among the installed scenarios (%s) or in ECONSWEEP_PATH (%s) "
+               "(job files, with a [sweep] section, are passed over); expected a scenario's "
+               "name or a path with a '/' (relative to the job file)",
                name, file, dir, dir,
                ECONSWEEP_DATADIR[0] ? ECONSWEEP_DATADIR : "none in this build",
                env ? env : "not set");
@@ -1589,6 +1610,8 @@ static void es_load_grid(es_load *L)
     for (size_t k = 0; k < job->n_unc; k++) {
         int i = job->unc[k];
         const char *name = L->m->inputs[i].name;
+        if (!job->levels[i] && job->dist[i].kind == ES_DIST_CONSTANT)
+            job->levels[i] = 1; /* one value: one level */
         if (!job->levels[i]) {
             es_err(&L->errs, L->path, L->sec_line[i],
                    "[%s]: design = grid needs 'levels = K' in every uncertain input's section",

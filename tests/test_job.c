@@ -568,6 +568,13 @@ static void test_grid_levels(void **state)
            "points; "
            "expected samples = 20",
            NULL);
+    /* a constant is one level without being told */
+    accept(GRID "[mfu]\ndist = uniform\nlow = 0.2\nhigh = 0.5\nlevels = 4\n"
+                "[pue]\ndist = constant\nvalue = 1.2\n",
+           NULL, &j);
+    assert_true(j.samples == 4);
+    assert_int_equal(j.levels[es_model_input_index(j.model, "pue")], 1);
+    es_job_free(&j);
     expect(GRID "[mfu]\ndist = uniform\nlow = 0.2\nhigh = 0.5\nlevels = 4\n"
                 "[pue]\ndist = uniform\nlow = 1.1\nhigh = 1.3\n",
            NULL, "dir/job.ini:9: [pue]: design = grid needs 'levels = K' in every uncertain input",
@@ -914,8 +921,9 @@ static void test_scenario_by_name(void **state)
     if (!strstr(err, "d/job.ini:2: [sweep] scenario: no scenario 'openai_amazon_2026' "
                      "(openai_amazon_2026.ini) next to the job (in d), in d/../inputs, among the "
                      "installed scenarios (") ||
-        !strstr(err, "or in ECONSWEEP_PATH (not set); expected a scenario's name or a path with a "
-                     "'/' (relative to the job file)"))
+        !strstr(err, "or in ECONSWEEP_PATH (not set) (job files, with a [sweep] section, are "
+                     "passed over); expected a scenario's name or a path with a '/' (relative to "
+                     "the job file)"))
         fail_msg("%s", err);
     /* a path with a '/' is relative to the job file, as before */
     const char *job3 = "[sweep]\nscenario = ../inputs/s.ini\nsamples = 10\n";

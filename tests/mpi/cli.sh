@@ -88,6 +88,17 @@ for ex in mine man; do
     ECONSWEEP_PATH=$ES_SRC/inputs expect_rc 0 "the $ex example job checks" "$ES_BIN" check "$ES_TMP/ex/$ex.ini"
 done
 
+# the README's layout: jobs/mine.ini names the scenario "mine", which is
+# inputs/mine.ini; the job file itself, next to the job, is passed over
+mkdir -p "$ES_TMP/lay/jobs" "$ES_TMP/lay/inputs"
+sed 's|^scenario .*|scenario = mine|' "$smoke" >"$ES_TMP/lay/jobs/mine.ini"
+expect_rc 2 "a scenario name that only a job file has" "$ES_BIN" check "$ES_TMP/lay/jobs/mine.ini"
+grep -q "mine.ini:[0-9]*: \[sweep\] scenario: no scenario 'mine' (mine.ini) .* (job files, with a \[sweep\] section, are passed over)" "$ES_TMP/err.log" \
+    && ok "the job file is not its own scenario" || { bad "job file taken as scenario"; cat "$ES_TMP/err.log"; }
+cp "$ES_SRC/inputs/openai_amazon_2026.ini" "$ES_TMP/lay/inputs/mine.ini"
+expect_rc 0 "jobs/mine.ini finds inputs/mine.ini" "$ES_BIN" check "$ES_TMP/lay/jobs/mine.ini"
+grep -q "^scenario   .*/jobs/../inputs/mine.ini$" "$ES_TMP/out.log" && ok "the scenario of the same name in ../inputs" || bad "scenario line"
+
 # the largest sample counts: check answers at once (it summed the rows chunk
 # by chunk: hours at 2^53), and a run of more chunks than the file can mark
 # is refused with the chunk that would do
