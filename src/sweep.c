@@ -1139,6 +1139,30 @@ static void es_run_open(es_run *run, int resume)
     run->last_ckpt = MPI_Wtime();
 }
 
+/* The phases' times on rank 0, printed at the end when ECONSWEEP_PHASES is
+ * set (for performance work: what does not shrink with more ranks). */
+static double es_phase_t[8];
+static const char *es_phase_name[8];
+static int es_nphase;
+
+static void es_phase(const char *name)
+{
+    if (es_nphase < 8) {
+        es_phase_t[es_nphase] = MPI_Wtime();
+        es_phase_name[es_nphase++] = name;
+    }
+}
+
+static void es_phase_print(const es_run *run)
+{
+    if (run->rank != 0 || !getenv("ECONSWEEP_PHASES")) return;
+    double prev = run->t0;
+    for (int i = 0; i < es_nphase; i++) {
+        es_say("econsweep: phase %-44s %8.3f s\n", es_phase_name[i], es_phase_t[i] - prev);
+        prev = es_phase_t[i];
+    }
+}
+
 /* Pass 1 over every chunk not done.  Returns 1 on every rank when all are done. */
 static int es_run_pass1(es_run *run)
 {
@@ -1159,7 +1183,9 @@ static int es_run_end(es_run *run, int all_done)
     MPI_Comm comm = run->comm;
     const es_plan *p = &run->plan;
     es_statset *p1 = NULL, *s2 = NULL;
+    es_phase("pass 1 (every chunk, its rows and checkpoints)");
     if (all_done && p->parts == 1) s2 = es_pass2(run, &p1);
+    es_phase("pass 2 (the sensitivity pass)");
     run->complete = all_done && (p->parts > 1 || s2 != NULL);
     if (run->rank == 0) {
         es_results_init(&run->results);
@@ -1171,9 +1197,11 @@ static int es_run_end(es_run *run, int all_done)
     }
     es_statset_free(p1);
     es_statset_free(s2);
+    es_phase("results (derived from the merged statistics)");
 
     if (es_store_close(run->st)) es_abort(comm);
     run->st = NULL;
+    es_phase("closing the parallel file");
     int status = 0;
     es_lock_release();
     if (run->rank == 0) {
@@ -1189,6 +1217,7 @@ static int es_run_end(es_run *run, int all_done)
             es_abort(comm);
         }
         free(fblob);
+        es_phase("writing the results (rank 0)");
         if (!status && run->temp && rename(run->path, run->out) != 0) {
             fprintf(stderr, "econsweep: cannot rename %s to %s: %s\n", run->path, run->out,
                     strerror(errno));
@@ -1209,6 +1238,7 @@ static int es_run_end(es_run *run, int all_done)
     es_fail_unlink[0] = '\0';
     if (status) return status;
     es_closing_line(run, MPI_Wtime() - run->t0);
+    es_phase_print(run);
     int vrc = 0;
     if (run->rank == 0 && run->complete) {
         if (!es_quiet) es_print_closing_table(stderr, &run->job, p, &run->results);
@@ -1257,6 +1287,7 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
     free(blob);
     if (!rc) {
         es_run_open(&run, o->resume);
+        es_phase("start (load, checks, the file created)");
         rc = es_run_end(&run, es_run_pass1(&run));
     }
     es_run_free(&run);

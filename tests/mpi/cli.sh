@@ -114,6 +114,17 @@ expect_rc 2 "run of 2^53 samples in chunks of 512" run_np 2 run "$smoke" --sampl
 [ ! -e "$ES_TMP/never.h5" ] && grep -q "make 17592186044416 chunks" "$ES_TMP/err.log" \
     && ok "run refuses too many chunks, creates nothing" || { bad "run of too many chunks"; cat "$ES_TMP/err.log"; }
 
+# ECONSWEEP_PHASES: rank 0 prints its phases, which add up to the run's time
+ECONSWEEP_PHASES=1 run_np 2 run "$smoke" -o "$ES_TMP/ph.h5" --samples 20000 >/dev/null 2>"$ES_TMP/ph.log"
+/usr/bin/python3 - "$ES_TMP/ph.log" <<'PY' && ok "ECONSWEEP_PHASES: 6 phases that add up to the closing line's time" || { bad "phases"; cat "$ES_TMP/ph.log"; }
+import re, sys
+t = open(sys.argv[1]).read()
+ph = [float(x) for x in re.findall(r"^econsweep: phase .* ([0-9.]+) s$", t, re.M)]
+total = float(re.search(r"^econsweep: done .* in ([0-9.]+) s,", t, re.M).group(1))
+assert len(ph) == 6 and t.count("econsweep: phase ") == 6, ph
+assert all(x >= 0 for x in ph) and sum(ph) <= total + 0.01, (ph, total)
+PY
+
 # run: a bad job creates nothing
 expect_rc 2 "run bad job" run_np 2 run "$ES_TMP/bad.ini" -o "$ES_TMP/never.h5"
 [ ! -e "$ES_TMP/never.h5" ] && ok "bad job: no output created" || bad "bad job left a file"
