@@ -848,6 +848,12 @@ int es_store_finish(const char *path, const es_results *r, int complete, uint64_
         }
     hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
     H5Pset_create_intermediate_group(lcpl, 1);
+    /* HDF5 1.10 allocates and zeroes its whole type-conversion buffer (1 MiB
+     * by default) for every H5Dwrite that converts (the strings), however
+     * small the dataset: 64 KiB keeps the results' ~100 writes from zeroing
+     * 100 MiB (0.08 -> 0.01 s) */
+    hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+    if (dxpl >= 0) H5Pset_buffer(dxpl, (size_t)64 << 10, NULL, NULL);
     int rc = 0;
     hid_t *ids = calloc(r->n ? r->n : 1, sizeof *ids);
     if (!ids) rc = -1;
@@ -871,7 +877,8 @@ int es_store_finish(const char *path, const es_results *r, int complete, uint64_
         hid_t sp = a->rank ? H5Screate_simple(a->rank, dims, NULL) : H5Screate(H5S_SCALAR);
         hid_t d = sp < 0 ? -1 : H5Dcreate2(f, a->path, type, sp, lcpl, H5P_DEFAULT, H5P_DEFAULT);
         if (d < 0 ||
-            (es_res_size(a) > 0 && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, a->data) < 0) ||
+            (es_res_size(a) > 0 &&
+             H5Dwrite(d, type, H5S_ALL, H5S_ALL, dxpl >= 0 ? dxpl : H5P_DEFAULT, a->data) < 0) ||
             es_res_write_attrs(d, a))
             rc = es_h5_report(-1, path, "H5Dwrite", a->path, 0);
         ids[i] = d;
@@ -925,6 +932,7 @@ int es_store_finish(const char *path, const es_results *r, int complete, uint64_
         if (ids && ids[i] > 0) H5Dclose(ids[i]);
     free(ids);
     H5Pclose(lcpl);
+    if (dxpl >= 0) H5Pclose(dxpl);
     /* a complete file keeps the final checkpoint in both slots: the same bytes whatever
      * the ranks and epochs were */
     if (!rc && final_blob)
