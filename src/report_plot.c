@@ -221,6 +221,17 @@ static void es_cell_short(const es_view *v, uint64_t c, char *buf, size_t len)
     }
 }
 
+/* " (cell 600 GUSD, 80 $/MWh)" for a scan's plot of one cell, "" without a scan */
+static void es_cell_suffix(const es_view *v, uint64_t c, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (v->cells > 1) {
+        char lab[160];
+        es_cell_short(v, c, lab, sizeof lab);
+        snprintf(buf, len, " (cell %s)", lab);
+    }
+}
+
 /* Histogram and CDF of variable k: one cell, or several overlaid. */
 static void es_plot_dist(const es_view *v, size_t k, FILE *f, es_plots *ps)
 {
@@ -351,12 +362,8 @@ static void es_plot_tornado(const es_view *v, size_t o, FILE *f, es_plots *ps)
     }
     if (n > ES_PLOT_MAXBARS) n = ES_PLOT_MAXBARS;
     if (n > 0) {
-        char stem[96], cap[320], cell[200] = "";
-        if (v->cells > 1) {
-            char lab[160];
-            es_cell_short(v, c, lab, sizeof lab);
-            snprintf(cell, sizeof cell, " (cell %s)", lab);
-        }
+        char stem[96], cap[320], cell[200];
+        es_cell_suffix(v, c, cell, sizeof cell);
         es_stem(stem, sizeof stem, "tornado", v->sout[o]);
         snprintf(cap, sizeof cap,
                  "Drivers of %s: partial rank correlation (PRCC) with each input, the %zu "
@@ -413,12 +420,8 @@ static void es_plot_sobol(const es_view *v, size_t o, FILE *f, es_plots *ps)
             hi = fmax(hi, x);
         }
     if (finite) {
-        char stem[96], cap[320], cell[200] = "";
-        if (v->cells > 1) {
-            char lab[160];
-            es_cell_short(v, c, lab, sizeof lab);
-            snprintf(cell, sizeof cell, " (cell %s)", lab);
-        }
+        char stem[96], cap[320], cell[200];
+        es_cell_suffix(v, c, cell, sizeof cell);
         es_stem(stem, sizeof stem, "sobol", v->sout[o]);
         snprintf(cap, sizeof cap,
                  "Sobol indices of %s: first-order and total, with 95%% intervals%s", v->sout[o],

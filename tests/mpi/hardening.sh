@@ -120,10 +120,7 @@ mpiexec --oversubscribe -n 2 "$ES_BIN" run "$ES_TMP/big.ini" -o "$ES_TMP/term.h5
     --store outputs 2>"$ES_TMP/term.log" &
 pid=$!
 # wait for the first checkpoint (a chunk done on each rank), then TERM mid-chunk
-for _ in $(seq 1 300); do
-    [ -s "$ES_TMP/term.h5" ] && h5dump -d /state/chunk_done "$ES_TMP/term.h5" 2>/dev/null | grep -q ' 1,' && break
-    sleep 0.1
-done
+wait_checkpoint "$ES_TMP/term.h5"
 sleep 1
 t0=$(date +%s.%N)
 kill -TERM $pid

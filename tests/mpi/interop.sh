@@ -40,10 +40,7 @@ else
         --samples 20000000 --store all 2>"$ES_TMP/part.log" &
 fi
 pid=$!
-for _ in $(seq 1 300); do
-    h5dump -d /state/chunk_done "$ES_TMP/part.h5" 2>/dev/null | grep -q ' 1,' && break
-    sleep 0.05
-done
+wait_checkpoint "$ES_TMP/part.h5"
 sleep 0.5
 kill -USR1 $pid
 wait $pid

@@ -17,6 +17,24 @@ closing_checksum() { grep -o 'checksum [0-9a-f]\{16\}' "$1" | tail -1 | cut -d' 
 h5attr() { # h5attr FILE NAME: a scalar root attribute's value
     h5dump -a "/$2" "$1" 2>/dev/null | sed -n 's/^ *(0): //p' | tr -d '"'
 }
+wait_checkpoint() { # wait_checkpoint FILE: until a run writing FILE has a chunk done (30 s at most)
+    for _ in $(seq 1 600); do
+        [ -s "$1" ] && h5dump -d /state/chunk_done "$1" 2>/dev/null | grep -q ' 1,' && return 0
+        sleep 0.05
+    done
+    return 1
+}
+same_as() { # same_as REF FILE LABEL: h5diff of each of $groups that REF has, the checksum, the status
+    local g out
+    for g in $groups; do
+        h5ls "$1$g" >/dev/null 2>&1 || continue
+        out=$(h5diff "$1" "$2" "$g" "$g" 2>&1) && [ -z "$out" ] \
+            && ok "$3: $g equals the uninterrupted run" || { bad "$3: $g differs"; echo "$out" | head -5; }
+    done
+    [ -n "$(h5attr "$1" checksum)" ] && [ "$(h5attr "$1" checksum)" = "$(h5attr "$2" checksum)" ] \
+        && ok "$3: checksum $(h5attr "$2" checksum)" || bad "$3: checksum"
+    [ "$(h5attr "$2" status)" = complete ] && ok "$3: status complete" || bad "$3: status"
+}
 finish() {
     echo "$passes passed, $fails failed"
     [ "$fails" -eq 0 ]

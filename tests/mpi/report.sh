@@ -36,10 +36,7 @@ run_ok part "$T/mc.ini" -o "$T/part.h5" --samples 3000 --part 1/2
 ES_SLOW_MS=20 mpiexec --oversubscribe -n 2 "$slow" run "$T/mc.ini" -o "$T/partial.h5" \
     --samples 100000 --checkpoint-every 1 2>"$T/partial.log" &
 pid=$!
-for _ in $(seq 1 300); do
-    h5dump -d /state/chunk_done "$T/partial.h5" 2>/dev/null | grep -q ' 1,' && break
-    sleep 0.05
-done
+wait_checkpoint "$T/partial.h5"
 sleep 0.3
 kill -USR1 $pid
 wait $pid

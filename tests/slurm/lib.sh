@@ -24,15 +24,3 @@ wait_job() { # wait_job ID SECONDS: until the job (every task of an array) has e
     scancel "$1" 2>/dev/null
     return 1
 }
-
-same_as() { # same_as REF FILE LABEL: h5diff of every group that REF has, and the checksum
-    local g out
-    for g in $groups; do
-        h5ls "$1$g" >/dev/null 2>&1 || continue
-        out=$(h5diff "$1" "$2" "$g" "$g" 2>&1) && [ -z "$out" ] \
-            && ok "$3: $g equals the uninterrupted run" || { bad "$3: $g differs"; echo "$out" | head -5; }
-    done
-    [ -n "$(h5attr "$1" checksum)" ] && [ "$(h5attr "$1" checksum)" = "$(h5attr "$2" checksum)" ] \
-        && ok "$3: checksum $(h5attr "$2" checksum)" || bad "$3: checksum"
-    [ "$(h5attr "$2" status)" = complete ] && ok "$3: status complete" || bad "$3: status"
-}
