@@ -16,5 +16,6 @@ smoke.ini --samples=5000 67b86804548ba344
 ishigami.ini --samples=65536 1a9b207bc7053ea8
 sobol_g.ini --samples=65536 2fa57d0ad086d06b
 openai_amazon.ini --samples=20000 b87831adca7bcab2
+openai_amazon_scan.ini --samples=2000 9a74eb8aff4795f0
 PINNED
 finish

@@ -176,40 +176,19 @@ def check_frames(path):
         k, a["rows"], df.shape, why))
 
 
-def add_scan_links(path):
-    """The layout of the proposed store.c change: /scan/<input> also linked
-    into /summary, /events and /sensitivity, where netCDF readers look."""
-    with h5py.File(path, "r+") as f:
-        for name in f["scan"]:
-            for g in ("summary", "events", "sensitivity"):
-                if g in f and name not in f[g]:
-                    f[g + "/" + name] = f["scan/" + name]
-
-
 def check_scan(path, out=None):
     """A scan of two inputs.  With /scan/<input> also in /summary, /events and
-    /sensitivity (hard links), xarray gives the scanned inputs as coordinates.
-    A file without the links (store.c before that change) must fail in xarray
-    exactly for that reason; its copy with the links (at out) is checked."""
+    /sensitivity (hard links), xarray gives the scanned inputs as coordinates;
+    a copy goes to out for the README's examples."""
     f = h5py.File(path, "r")
     scan = list(f["events/probability"].attrs["DIMENSION_LABELS"][:2])
     scan = [s.decode() if isinstance(s, bytes) else s for s in scan]
     assert len(scan) == 2 and all(s in f["scan"] for s in scan), scan
-    if scan[0] not in f["events"]:
-        try:
-            xr.open_dataset(path, engine="h5netcdf", group="events")
-            raise AssertionError("xarray opened /events of a scan without the coordinate links")
-        except KeyError as e:
-            assert scan[0] in str(e), e
-        print("scan: NOTE: %s has no /events/%s: xarray cannot name the scan dimensions "
-              "(KeyError); checking a copy with the links of the proposed store.c change" % (
-                  path, scan[0]))
-        f.close()
-        shutil.copy(path, out)
-        add_scan_links(out)
-        path = out
-        f = h5py.File(path, "r")
-    elif out:
+    # the links /summary, /events and /sensitivity carry to /scan/<input>:
+    # without them xarray cannot name the scan dimensions (a KeyError)
+    for g in ("summary", "events", "sensitivity"):
+        assert all(s in f[g] for s in scan), (g, scan, list(f[g]))
+    if out:
         shutil.copy(path, out)
     n = [f["scan"][s].shape[0] for s in scan]
     ev = xr.open_dataset(path, engine="h5netcdf", group="events")

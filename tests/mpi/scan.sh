@@ -3,8 +3,10 @@
 # bit-identical on 1 and 3 ranks; /cell, /scan and the summaries, quantiles
 # and events per cell agree with h5py's reading of the rows; and a cell
 # equals, row for row, a separate run with the scanned inputs fixed at the
-# cell's values (common random numbers: the same design point in every cell).
+# cell's values (common random numbers: the same design point in every cell);
+# parts merged and an interrupted run resumed equal the whole run.
 . "$(dirname "$0")/lib.sh"
+slow=$1 # the program with chunks slowed by ES_SLOW_MS
 scen=$ES_SRC/inputs/openai_amazon_2026.ini
 cat >"$ES_TMP/scan.ini" <<JOB
 [sweep]
@@ -50,6 +52,28 @@ for g in /sample /cell /inputs /outputs /summary /events /sensitivity /scan /sta
     out=$(h5diff "$ES_TMP/s1.h5" "$ES_TMP/s3.h5" $g $g 2>&1) && [ -z "$out" ] && ok "h5diff $g (1 vs 3 ranks)" \
         || { bad "h5diff $g"; echo "$out" | head -5; }
 done
+# parts and merge, and an interrupted run resumed on 3 ranks, carry the scan:
+# both end equal to the whole run on 1 rank
+groups="/sample /cell /inputs /outputs /summary /events /sensitivity /scan /state"
+for k in 2 0 1; do
+    run_np 2 run "$ES_TMP/scan.ini" -o "$ES_TMP/p$k.h5" --part "$k/3" 2>"$ES_TMP/p.log" \
+        || { bad "scan part $k/3"; cat "$ES_TMP/p.log"; }
+done
+"$ES_BIN" merge "$ES_TMP/m.h5" "$ES_TMP/p0.h5" "$ES_TMP/p1.h5" "$ES_TMP/p2.h5" 2>"$ES_TMP/m.log" \
+    && ok "scan parts merged" || { bad "scan merge"; cat "$ES_TMP/m.log"; }
+same_as "$ES_TMP/s1.h5" "$ES_TMP/m.h5" "scan in 3 parts, merged"
+ES_SLOW_MS=300 mpiexec --oversubscribe -n 2 "$slow" run "$ES_TMP/scan.ini" -o "$ES_TMP/r.h5" \
+    --checkpoint-every 1 2>"$ES_TMP/r.log" &
+pid=$!
+wait_checkpoint "$ES_TMP/r.h5"
+kill -USR1 $pid
+wait $pid
+rc=$?
+[ $rc -eq 4 ] && ok "scan interrupted (exit 4)" || { bad "scan interrupt: exit $rc"; tail -3 "$ES_TMP/r.log"; }
+run_np 3 run "$ES_TMP/scan.ini" -o "$ES_TMP/r.h5" --resume 2>"$ES_TMP/r2.log" \
+    && ok "scan resumed on 3 ranks" || { bad "scan resume"; cat "$ES_TMP/r2.log"; }
+same_as "$ES_TMP/s1.h5" "$ES_TMP/r.h5" "scan interrupted and resumed"
+
 /usr/bin/python3 - "$ES_TMP/s1.h5" <<'PY' && ok "per-cell summaries, quantiles and events agree with the rows" || bad "per-cell results"
 import sys
 import h5py
