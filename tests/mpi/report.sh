@@ -32,6 +32,9 @@ run_ok ish "$ES_SRC/jobs/ishigami.ini" -o "$T/ish.h5" --samples 4096
 run_ok scan1 "$T/scan1.ini" -o "$T/scan1.h5" --samples 1000
 run_ok scan2 "$T/scan2.ini" -o "$T/scan2.h5" --samples 400
 run_ok part "$T/mc.ini" -o "$T/part.h5" --samples 3000 --part 1/2
+run_ok part0 "$T/mc.ini" -o "$T/part0.h5" --samples 3000 --part 0/2
+"$ES_BIN" merge "$T/merged.h5" "$T/part0.h5" "$T/part.h5" 2>"$T/merged.log" && ok "merge of the two parts" \
+    || { bad "merge"; cat "$T/merged.log"; }
 # a partial file: SIGUSR1 after the first checkpoint, chunks slowed down to 20 ms
 ES_SLOW_MS=20 mpiexec --oversubscribe -n 2 "$slow" run "$T/mc.ini" -o "$T/partial.h5" \
     --samples 100000 --checkpoint-every 1 2>"$T/partial.log" &
@@ -51,7 +54,7 @@ grep -q "3 scan cells: econsweep report FILE shows each" "$T/scan1.log" && grep 
     && ok "closing table of a scan" || { bad "closing table of a scan"; cat "$T/scan1.log"; }
 
 # ---- text, CSV and JSON of each file against h5py ----
-for x in mc:complete ish:complete scan1:complete scan2:complete part:part partial:partial; do
+for x in mc:complete ish:complete scan1:complete scan2:complete part:part partial:partial merged:complete; do
     f=${x%%:*} kind=${x#*:}
     rc=0
     "$ES_BIN" report "$T/$f.h5" >"$T/$f.txt" 2>"$T/$f.err" || rc=1
@@ -61,6 +64,16 @@ for x in mc:complete ish:complete scan1:complete scan2:complete part:part partia
         || { bad "$f: report"; cat "$T/$f.err"; }
     $py "$check" "$T/$f.h5" "$T/$f" "$kind" && ok "$f: reports agree with h5py" || bad "$f: reports against h5py"
 done
+# the text's provenance block, line by line, with the file's own values
+for key in job model design run program rows status; do
+    grep -Eq "^  $key +[^ ]" "$T/mc.txt" || bad "mc: the text has no '$key' line"
+done
+grep -q "^  design   $(h5attr "$T/mc.h5" design), 3000 samples, seed $(h5attr "$T/mc.h5" seed)," "$T/mc.txt" \
+    && grep -q "^  program  econsweep .*checksum $(h5attr "$T/mc.h5" checksum)$" "$T/mc.txt" \
+    && grep -q "^  run      2 ranks on " "$T/mc.txt" \
+    && ok "mc: text provenance: job, model, design, run, program, rows, status" || { bad "mc: text provenance"; head -12 "$T/mc.txt"; }
+grep -q "^  status   complete: 3000 of 3000 rows" "$T/merged.txt" && ok "merged: reported as complete" \
+    || { bad "merged: status"; head -12 "$T/merged.txt"; }
 grep -Eq "^    x1 +[+-]0\.[0-9]{3} +0\.[0-9]{3} +0\.[23][0-9]* \[[-0-9.]+, [0-9.]+\] +0\.5[0-9]* \[0\.5" "$T/ish.txt" \
     && ok "ish: x1 with PRCC, first-order, Sobol first and total with intervals" || { bad "ish: Sobol columns"; cat "$T/ish.txt"; }
 
