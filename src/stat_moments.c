@@ -1,11 +1,15 @@
 /* src/stat_moments.c: count, non-finite counts, mean with its 95% interval,
  * standard deviation, standard error, minimum and maximum of every variable.
  *
- * Within a segment, sums of x - K and (x - K)^2 run in double in row order,
- * K being the variable's value at design point 0 of the cell (known to every
- * rank before the run, so the shift is the same in every chunk and keeps the
- * variance accurate when the mean is large against the spread).  The
- * segment sums go into exact accumulators (xsum.h): merging is order-free.
+ * Within a segment, sums of x - K and (x - K)^2 run in double in 8 lanes,
+ * lane l taking rows l, l+8, l+16, ... of the segment in order (so that the
+ * compiler vectorises them; the lanes are fixed by the segment, not by the
+ * machine, so every rank and vector width gives the same bits), K being the
+ * variable's value at design point 0 of the cell (known to every rank before
+ * the run, so the shift is the same in every chunk and keeps the variance
+ * accurate when the mean is large against the spread).  Each lane's sums go
+ * into exact accumulators (xsum.h): merging is order-free.  A segment with a
+ * non-finite value takes one lane, in row order.
  * At the end, with S1 = sum (x-K), S2 = sum (x-K)^2 over n finite values:
  *   mean = K + S1/n,  var = (S2 - S1^2/n) / (n - 1),  stderr = sqrt(var/n),
  *   mean interval = mean -+ t(0.975, n-1) stderr  (Student's t).
@@ -88,6 +92,91 @@ static void *es_moments_create(const es_plan *p, const es_stat_ctx *ctx)
     return st;
 }
 
+#define ES_MOM_LANES 8
+
+/* Does x[0..n) hold only finite values?  (A column loop: no early exit.) */
+static int es_all_finite(const double *x, size_t n)
+{
+    uint64_t bad = 0;
+    for (size_t k = 0; k < n; k++) {
+        uint64_t b;
+        memcpy(&b, &x[k], sizeof b);
+        bad |= (b & 0x7ff0000000000000ull) == 0x7ff0000000000000ull;
+    }
+    return !bad;
+}
+
+/* A segment of finite values in ES_MOM_LANES lanes: the lanes' sums of
+ * x - K and (x - K)^2, their minima and maxima.  Lane l takes rows k with
+ * k mod ES_MOM_LANES = l, in order. */
+__attribute__((target_clones("avx512f", "avx2", "default"))) static void
+es_mom_lanes(const double *restrict x, size_t n, double K, double *restrict s1,
+             double *restrict s2, double *restrict lo, double *restrict hi)
+{
+    enum { L = ES_MOM_LANES };
+    double a[L], q[L], mn[L], mx[L];
+    for (int l = 0; l < L; l++) {
+        a[l] = q[l] = 0;
+        mn[l] = INFINITY;
+        mx[l] = -INFINITY;
+    }
+    size_t k = 0;
+    for (; k + L <= n; k += L)
+        for (int l = 0; l < L; l++) {
+            const double xv = x[k + l], dv = xv - K;
+            a[l] += dv;
+            q[l] += dv * dv;
+            mn[l] = xv < mn[l] ? xv : mn[l];
+            mx[l] = xv > mx[l] ? xv : mx[l];
+        }
+    for (int l = 0; k < n; k++, l++) {
+        const double xv = x[k], dv = xv - K;
+        a[l] += dv;
+        q[l] += dv * dv;
+        mn[l] = xv < mn[l] ? xv : mn[l];
+        mx[l] = xv > mx[l] ? xv : mx[l];
+    }
+    for (int l = 0; l < L; l++) {
+        s1[l] = a[l];
+        s2[l] = q[l];
+        lo[l] = mn[l];
+        hi[l] = mx[l];
+    }
+}
+
+/* The fast path of a segment: 0 when done, -1 when the segment has a
+ * non-finite value or a lane's sum overflows (then nothing is changed). */
+static int es_mom_add_lanes(es_mom *m, const double *x, size_t n, double K)
+{
+    enum { L = ES_MOM_LANES };
+    if (!es_all_finite(x, n)) return -1;
+    double s1[L], s2[L], mn[L], mx[L];
+    es_mom_lanes(x, n, K, s1, s2, mn, mx);
+    for (int l = 0; l < L; l++)
+        if (!isfinite(s1[l]) || !isfinite(s2[l])) return -1;
+    double lo = m->min, hi = m->max;
+    for (int l = 0; l < L; l++) {
+        lo = mn[l] < lo ? mn[l] : lo;
+        hi = mx[l] > hi ? mx[l] : hi;
+    }
+    if (lo == 0 || hi == 0) { /* which zero (+0 or -0) is kept: the row order's */
+        lo = m->min;
+        hi = m->max;
+        for (size_t k = 0; k < n; k++) {
+            lo = x[k] < lo ? x[k] : lo;
+            hi = x[k] > hi ? x[k] : hi;
+        }
+    }
+    m->min = lo;
+    m->max = hi;
+    m->n += n;
+    for (int l = 0; l < L; l++) {
+        es_xsum_add(&m->s1, s1[l]);
+        es_xsum_add(&m->s2, s2[l]);
+    }
+    return 0;
+}
+
 static int es_moments_add(void *s, const es_plan *p, const es_seg *seg)
 {
     es_moments *st = s;
@@ -95,6 +184,7 @@ static int es_moments_add(void *s, const es_plan *p, const es_seg *seg)
         es_mom *m = &st->m[seg->cell * p->nvars + v];
         const double K = st->anchor[seg->cell * p->nvars + v];
         const double *x = seg->v[v];
+        if (es_mom_add_lanes(m, x, seg->n, K) == 0) continue;
         double sum = 0, sum2 = 0, lo = m->min, hi = m->max;
         uint64_t n = 0;
         for (size_t k = 0; k < seg->n; k++) {
