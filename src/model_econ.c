@@ -318,6 +318,117 @@ double es_econ_irr_brent(const es_econ_flows *cf)
     return x;
 }
 
+/* ---- the IRR of many samples at once ----
+ *
+ * es_econ_irr_with, for a block of samples, walks each sample's Newton
+ * iteration one step at a time in lockstep, so that the steps of different
+ * samples overlap (one sample's step is a chain of dependent divisions) and
+ * the compiler can vectorise them.  Only the plain path runs here: flows that
+ * take the Newton iteration, iterates that stay inside the bracket and away
+ * from x = 0 (the annuity's closed form, |x| >= 1/16), convergence within
+ * ES_IRR_LOCKSTEP steps.  Each step is the scalar code's arithmetic, operation
+ * for operation (es_powi as a fixed loop over the bits of n: a factor 1.0
+ * where a bit is clear is exact), so a sample gets the bits of
+ * es_econ_irr_with.  Every other sample is solved by es_econ_irr_with itself,
+ * from the start (tests/test_model.c checks the two agree bit for bit). */
+#define ES_IRR_BLOCK 256
+#define ES_IRR_LOCKSTEP 24
+
+typedef struct {
+    double c0[ES_IRR_BLOCK], an[ES_IRR_BLOCK], st[ES_IRR_BLOCK]; /* scaled flows */
+    double x[ES_IRR_BLOCK], lo[ES_IRR_BLOCK], hi[ES_IRR_BLOCK], curv[ES_IRR_BLOCK];
+    double ntc[ES_IRR_BLOCK], nh[ES_IRR_BLOCK], root[ES_IRR_BLOCK];
+    int64_t tc[ES_IRR_BLOCK], h[ES_IRR_BLOCK]; /* 64-bit, as wide as the doubles */
+    int64_t state[ES_IRR_BLOCK]; /* 0 iterating, 1 solved (root), 2 the scalar solver */
+} es_irr_block;
+
+/* v^n for 0 <= n < 128, the bits of es_powi's result */
+static inline double es_powi7(double v, int64_t n)
+{
+    double r = 1;
+    for (int b = 0; b < 7; b++) {
+        r *= (n >> b) & 1 ? v : 1.0;
+        v *= v;
+    }
+    return r;
+}
+
+/* One lockstep Newton step of every iterating sample; returns how many are
+ * still iterating.  Branch-free (bitwise & and |, selects), so that it
+ * vectorises. */
+__attribute__((target_clones("avx512f", "avx2", "default"))) static int64_t
+es_irr_step(es_irr_block *restrict b, size_t n)
+{
+    int64_t left = 0;
+    for (size_t k = 0; k < n; k++) {
+        const double x = b->x[k];
+        const double v = 1.0 / (1.0 + x), vh = es_powi7(v, b->h[k]), vn = es_powi7(v, b->tc[k]);
+        const double ix = 1.0 / x, a = (1.0 - vn) * ix, da = (b->ntc[k] * vn * v - a) * ix;
+        const double fp = b->an[k] * da - b->nh[k] * b->st[k] * vh * v;
+        const double f = b->c0[k] + b->an[k] * a + b->st[k] * vh;
+        const double lo = f > 0 ? x : b->lo[k], hi = f > 0 ? b->hi[k] : x;
+        const double xn = x - f / fp, dx = xn - x;
+        const int64_t inside = (xn > lo) & (xn < hi);
+        const int64_t conv = (dx * dx * b->curv[k] <= 2e-16 * (1 + fabs(x)) * (1 + x)) & inside;
+        const int64_t zero = f == 0, far = fabs(xn) >= 0.0625;
+        /* f = 0: x is the root; a step out of the bracket, near x = 0 or a NaN:
+         * the scalar solver */
+        const int64_t ns = (zero | conv) ? 1 : ((inside & far) ? 0 : 2);
+        const int64_t run = b->state[k] == 0;
+        b->root[k] = run ? (zero ? x : xn) : b->root[k];
+        b->state[k] = run ? ns : b->state[k];
+        b->lo[k] = run ? lo : b->lo[k];
+        b->hi[k] = run ? hi : b->hi[k];
+        b->x[k] = run & (ns == 0) ? xn : x;
+        left += run & (ns == 0);
+    }
+    return left;
+}
+
+/* irr[k] for the flows of samples k < n (n <= ES_IRR_BLOCK), as
+ * es_econ_irr_with gives them. */
+static void es_econ_irr_block(es_irr_block *b, const es_econ_flows *cf, size_t n, double *irr,
+                              gsl_root_fsolver **sp)
+{
+    for (size_t k = 0; k < n; k++) {
+        /* es_econ_irr_with's scaling, then es_econ_irr_scaled's tests and start */
+        const es_econ_flows *c = &cf[k];
+        double s = fabs(c->c0), sa = fabs(c->annual), sb = fabs(c->stake);
+        s = sa > s ? sa : s;
+        s = sb > s ? sb : s;
+        b->state[k] = 2;
+        b->x[k] = 0.0625; /* any value the step takes without a fault */
+        b->c0[k] = b->an[k] = b->st[k] = b->ntc[k] = b->nh[k] = b->curv[k] = 0;
+        b->tc[k] = b->h[k] = 0;
+        b->lo[k] = ES_IRR_LO;
+        b->hi[k] = ES_IRR_HI;
+        if (!(s > 0) || !isfinite(s) || c->tc < 0 || c->h < 0 || c->tc > 127 || c->h > 127)
+            continue;
+        const double is = 1.0 / s;
+        const double c0 = c->c0 * is, an = c->annual * is, st = c->stake * is;
+        if (!(c0 < 0 && an >= 0 && st >= 0) || !(an > 0 || (st > 0 && c->h > 0))) continue;
+        double P = an * c->tc + st;
+        double D = (an * 0.5 * c->tc * (c->tc + 1.0) + st * c->h) / P;
+        double x = D > 0 ? expm1(log(P / -c0) / D) : 0.0;
+        if (!(x > ES_IRR_LO && x < ES_IRR_HI)) x = 0.0;
+        if (!(fabs(x) >= 0.0625)) continue;
+        b->c0[k] = c0;
+        b->an[k] = an;
+        b->st[k] = st;
+        b->tc[k] = c->tc;
+        b->h[k] = c->h;
+        b->ntc[k] = c->tc;
+        b->nh[k] = c->h;
+        b->curv[k] = 0.5 * ((c->tc > c->h ? c->tc : c->h) + 1);
+        b->x[k] = x;
+        b->state[k] = 0;
+    }
+    for (int it = 0; it < ES_IRR_LOCKSTEP; it++)
+        if (es_irr_step(b, n) == 0) break;
+    for (size_t k = 0; k < n; k++)
+        irr[k] = b->state[k] == 1 ? b->root[k] : es_econ_irr_with(&cf[k], sp);
+}
+
 /* alpha log(1 + z/alpha), the yield's exponent: log1p keeps it exact to
  * rounding for large alpha (the Poisson limit); where z/alpha overflows,
  * log(1 + z/alpha) = log z - log alpha + log1p(alpha/z), the last term below
@@ -331,8 +442,8 @@ static inline double es_econ_yield(double z, double alpha)
 
 /* The evaluation runs in three column loops over the n samples: the chip's
  * geometry and yield (libm calls); the costs and sizes, plain arithmetic the
- * compiler vectorises; the cash flows with their annuity and IRR (a short
- * iteration per sample).  Intermediate columns live in the outputs. */
+ * compiler vectorises; the cash flows with their annuity, and the IRR of
+ * 256 samples at a time (es_econ_irr_block).  Intermediate columns live in the outputs. */
 static int es_econ_eval(const double *const *in, double *const *out, size_t n)
 {
     const double h = ES_HOURS_PER_YEAR;
@@ -400,20 +511,27 @@ static int es_econ_eval(const double *const *in, double *const *out, size_t n)
     double *restrict Mpv = out[ES_ECON_MPV], *restrict Xpv = out[ES_ECON_XPV];
     double *restrict npv = out[ES_ECON_NPV], *restrict irr = out[ES_ECON_IRR];
     gsl_root_fsolver *solver = NULL; /* allocated when a sample needs it */
-    for (size_t k = 0; k < n; k++) {
-        /* whole by the input rules; a NaN input (never cast to int) gives NaNs */
-        if (!(Tc[k] >= 0 && Tc[k] <= 1000 && H[k] >= 0 && H[k] <= 1000)) {
-            Mpv[k] = Xpv[k] = npv[k] = irr[k] = NAN;
-            continue;
+    es_irr_block blk;
+    es_econ_flows cf[ES_IRR_BLOCK];
+    for (size_t k0 = 0; k0 < n; k0 += ES_IRR_BLOCK) {
+        const size_t m = n - k0 < ES_IRR_BLOCK ? n - k0 : ES_IRR_BLOCK;
+        for (size_t i = 0; i < m; i++) {
+            const size_t k = k0 + i;
+            /* whole by the input rules; a NaN input (never cast to int) gives NaNs */
+            if (!(Tc[k] >= 0 && Tc[k] <= 1000 && H[k] >= 0 && H[k] <= 1000)) {
+                Mpv[k] = Xpv[k] = npv[k] = NAN;
+                cf[i] = (es_econ_flows){NAN, NAN, -1, NAN, -1}; /* gives NaN */
+                continue;
+            }
+            const int tc = (int)Tc[k], hz = (int)H[k];
+            const double annual = mc[k] * R[k] / Tc[k];
+            Mpv[k] = annual * es_econ_annuity(tc, r[k], NULL);
+            Xpv[k] = I[k] * mult[k] * es_powi(1.0 / (1.0 + r[k]), hz);
+            npv[k] = (Xpv[k] - C0[k]) + Mpv[k];
+            /* the flows divided by I: the IRR does not depend on their scale */
+            cf[i] = (es_econ_flows){-((1 - f[k]) + f[k] / mu[k]), annual / I[k], tc, mult[k], hz};
         }
-        const int tc = (int)Tc[k], hz = (int)H[k];
-        const double annual = mc[k] * R[k] / Tc[k];
-        Mpv[k] = annual * es_econ_annuity(tc, r[k], NULL);
-        Xpv[k] = I[k] * mult[k] * es_powi(1.0 / (1.0 + r[k]), hz);
-        npv[k] = (Xpv[k] - C0[k]) + Mpv[k];
-        /* the flows divided by I: the IRR does not depend on their scale */
-        es_econ_flows cf = {-((1 - f[k]) + f[k] / mu[k]), annual / I[k], tc, mult[k], hz};
-        irr[k] = es_econ_irr_with(&cf, &solver);
+        es_econ_irr_block(&blk, cf, m, irr + k0, &solver);
     }
     if (solver) gsl_root_fsolver_free(solver);
     return 0;

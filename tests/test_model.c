@@ -441,6 +441,71 @@ static void test_batch_equals_single(void **state)
     }
 }
 
+/* The IRR of a block (the lockstep Newton iteration and its fallbacks) has
+ * the bits of es_econ_irr on the same flows, sample by sample, over flows of
+ * every kind: the plain path, IRRs near 0 (the annuity's other branch),
+ * negative margins (Brent), no root, NaN inputs, and blocks of every length. */
+static void test_batch_irr_bits(void **state)
+{
+    (void)state;
+    const es_model *m = &es_model_econ;
+    enum { n = 3001 };
+    static double cols[ES_ECON_NIN][n], outc[ES_ECON_NOUT][n];
+    const double *in[ES_ECON_NIN];
+    double *out[ES_ECON_NOUT];
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 1127);
+    for (size_t i = 0; i < m->n_inputs; i++) {
+        for (int k = 0; k < n; k++)
+            cols[i][k] = m->inputs[i].def;
+        in[i] = cols[i];
+    }
+    for (int k = 0; k < n; k++) {
+        cols[ES_ECON_V][k] = 1e11 * (1 + 9 * gsl_rng_uniform(g));
+        cols[ES_ECON_VX][k] = cols[ES_ECON_V][k] * pow(10, 2 * gsl_rng_uniform(g) - 1.2);
+        cols[ES_ECON_F][k] = gsl_rng_uniform(g);
+        cols[ES_ECON_MC][k] = 0.8 * gsl_rng_uniform(g) - (k % 7 == 0 ? 0.9 : 0.1);
+        cols[ES_ECON_R][k] = 1e10 * pow(10, 2 * gsl_rng_uniform(g) - 1);
+        cols[ES_ECON_TC][k] = 1 + (int)gsl_rng_uniform_int(g, 30);
+        cols[ES_ECON_H][k] = (int)gsl_rng_uniform_int(g, 30);
+        cols[ES_ECON_DELTA][k] = 0.5 * gsl_rng_uniform(g);
+        if (k % 101 == 0) cols[ES_ECON_VX][k] = NAN;
+        if (k % 103 == 0) cols[ES_ECON_TC][k] = NAN;
+    }
+    for (size_t j = 0; j < m->n_outputs; j++)
+        out[j] = outc[j];
+    int near0 = 0, nan = 0, plain = 0;
+    const int lens[] = {1, 2, 37, 255, 256, 257, 700, n};
+    for (size_t li = 0; li < sizeof lens / sizeof *lens; li++) {
+        const int len = lens[li];
+        assert_int_equal(m->eval(in, out, (size_t)len), 0);
+        for (int k = 0; k < len; k++) {
+            const double f = cols[ES_ECON_F][k], mu = cols[ES_ECON_MU][k], I = cols[ES_ECON_I][k];
+            const double Tc = cols[ES_ECON_TC][k];
+            double want = NAN;
+            if (Tc >= 0 && Tc <= 1000) {
+                const double annual = cols[ES_ECON_MC][k] * cols[ES_ECON_R][k] / Tc;
+                const double mult =
+                    (1 - cols[ES_ECON_DELTA][k]) * (cols[ES_ECON_VX][k] / cols[ES_ECON_V][k]);
+                es_econ_flows cf = {-((1 - f) + f / mu), annual / I, (int)Tc, mult,
+                                    (int)cols[ES_ECON_H][k]};
+                want = es_econ_irr(&cf);
+            }
+            if (memcmp(&want, &outc[ES_ECON_IRR][k], sizeof want))
+                fail_msg("block of %d, sample %d: irr %.17g, es_econ_irr %.17g", len, k,
+                         outc[ES_ECON_IRR][k], want);
+            if (len == n) {
+                near0 += fabs(want) < 0.0625;
+                nan += isnan(want);
+                plain += fabs(want) >= 0.0625;
+            }
+        }
+    }
+    gsl_rng_free(g);
+    print_message("batch irr: %d plain, %d near 0, %d NaN\n", plain, near0, nan);
+    assert_true(plain > 1000 && near0 > 100 && nan > 100);
+}
+
 static void test_check_box(void **state)
 {
     (void)state;
@@ -672,6 +737,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_huge_investment),
         cmocka_unit_test(test_nan_input),
         cmocka_unit_test(test_irr_without_root),
+        cmocka_unit_test(test_batch_irr_bits),
         cmocka_unit_test(test_irr_is_root),
         cmocka_unit_test(test_annuity_closed_form),
         cmocka_unit_test(test_irr_newton_matches_brent),
