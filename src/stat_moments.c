@@ -21,6 +21,7 @@
  * into a second pair of exact sums, and the moments are formed in those
  * scaled units and scaled back at the end.  So the mean and the standard
  * deviation of any finite values are finite and right, never a silent 0. */
+#include <float.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
@@ -94,31 +95,22 @@ static void *es_moments_create(const es_plan *p, const es_stat_ctx *ctx)
 
 #define ES_MOM_LANES 8
 
-/* Does x[0..n) hold only finite values?  (A column loop: no early exit.) */
-static int es_all_finite(const double *x, size_t n)
-{
-    uint64_t bad = 0;
-    for (size_t k = 0; k < n; k++) {
-        uint64_t b;
-        memcpy(&b, &x[k], sizeof b);
-        bad |= (b & 0x7ff0000000000000ull) == 0x7ff0000000000000ull;
-    }
-    return !bad;
-}
-
-/* A segment of finite values in ES_MOM_LANES lanes: the lanes' sums of
- * x - K and (x - K)^2, their minima and maxima.  Lane l takes rows k with
- * k mod ES_MOM_LANES = l, in order. */
-__attribute__((target_clones("avx512f", "avx2", "default"))) static void
+/* A segment in ES_MOM_LANES lanes: the lanes' sums of x - K and (x - K)^2,
+ * their minima and maxima.  Lane l takes rows k with k mod ES_MOM_LANES = l,
+ * in order.  Returns 0, or 1 when a value is not finite (the lanes are then
+ * of no use). */
+__attribute__((target_clones("avx512f", "avx2", "default"))) static int
 es_mom_lanes(const double *restrict x, size_t n, double K, double *restrict s1,
              double *restrict s2, double *restrict lo, double *restrict hi)
 {
     enum { L = ES_MOM_LANES };
     double a[L], q[L], mn[L], mx[L];
+    int64_t bad[L];
     for (int l = 0; l < L; l++) {
         a[l] = q[l] = 0;
         mn[l] = INFINITY;
         mx[l] = -INFINITY;
+        bad[l] = 0;
     }
     size_t k = 0;
     for (; k + L <= n; k += L)
@@ -128,6 +120,7 @@ es_mom_lanes(const double *restrict x, size_t n, double K, double *restrict s1,
             q[l] += dv * dv;
             mn[l] = xv < mn[l] ? xv : mn[l];
             mx[l] = xv > mx[l] ? xv : mx[l];
+            bad[l] |= !(fabs(xv) <= DBL_MAX);
         }
     for (int l = 0; k < n; k++, l++) {
         const double xv = x[k], dv = xv - K;
@@ -135,13 +128,17 @@ es_mom_lanes(const double *restrict x, size_t n, double K, double *restrict s1,
         q[l] += dv * dv;
         mn[l] = xv < mn[l] ? xv : mn[l];
         mx[l] = xv > mx[l] ? xv : mx[l];
+        bad[l] |= !(fabs(xv) <= DBL_MAX);
     }
+    int64_t any = 0;
     for (int l = 0; l < L; l++) {
         s1[l] = a[l];
         s2[l] = q[l];
         lo[l] = mn[l];
         hi[l] = mx[l];
+        any |= bad[l];
     }
+    return any != 0;
 }
 
 /* The fast path of a segment: 0 when done, -1 when the segment has a
@@ -149,9 +146,8 @@ es_mom_lanes(const double *restrict x, size_t n, double K, double *restrict s1,
 static int es_mom_add_lanes(es_mom *m, const double *x, size_t n, double K)
 {
     enum { L = ES_MOM_LANES };
-    if (!es_all_finite(x, n)) return -1;
     double s1[L], s2[L], mn[L], mx[L];
-    es_mom_lanes(x, n, K, s1, s2, mn, mx);
+    if (es_mom_lanes(x, n, K, s1, s2, mn, mx)) return -1;
     for (int l = 0; l < L; l++)
         if (!isfinite(s1[l]) || !isfinite(s2[l])) return -1;
     double lo = m->min, hi = m->max;
