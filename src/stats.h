@@ -63,6 +63,11 @@ typedef struct es_stat_type {
     int (*emit)(const void *s, const es_plan *p, es_results *r);
 } es_stat_type;
 
+/* 0: the rank statistic adds every row alone, as tests/test_rank.c checks
+ * its tiles against (1, the default: tiles of rows summed column by column;
+ * the same integers). */
+extern int es_stat_rank_tiles;
+
 extern const es_stat_type es_stat_moments;
 extern const es_stat_type es_stat_sketch;
 extern const es_stat_type es_stat_events;

@@ -235,12 +235,21 @@ static void test_grouping(void **state)
         free(bytes);
         es_statset_free(part);
     }
-    size_t na, nb, nc;
-    unsigned char *pa = pack(a, &na), *pb = pack(b, &nb), *pc = pack(c, &nc);
+    /* every row alone instead of in tiles summed column by column */
+    es_statset *e = pass2_new(r);
+    es_stat_rank_tiles = 0;
+    pass2_rows(r, e, 0, 20000, 8192);
+    es_stat_rank_tiles = 1;
+    size_t na, nb, nc, ne;
+    unsigned char *pa = pack(a, &na), *pb = pack(b, &nb), *pc = pack(c, &nc), *pe = pack(e, &ne);
     assert_int_equal(na, nb);
     assert_int_equal(na, nc);
+    assert_int_equal(na, ne);
     assert_memory_equal(pa, pb, na);
     assert_memory_equal(pa, pc, na);
+    assert_memory_equal(pa, pe, na);
+    free(pe);
+    es_statset_free(e);
     /* damaged bytes are refused */
     assert_int_not_equal(es_statset_merge_packed(a, pa, na - 1), 0);
     free(pa);
