@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -433,6 +434,21 @@ static int es_resume_read(es_run *run, unsigned char **blob, uint64_t *len)
 
 /* ---- buffers and statistics on every rank ---- */
 
+/* The row buffer, on 2 MiB boundaries and marked for transparent huge pages
+ * where the kernel has them: a first touch of its 64 MiB then takes 32 page
+ * faults instead of 16384 (a page fault costs up to 20 us in a virtual
+ * machine: 0.3 s of a 2 s run with store = all, measured with perf). */
+static double *es_alloc_rows(size_t bytes)
+{
+    const size_t huge = (size_t)2 << 20;
+    size_t len = (bytes + huge - 1) / huge * huge;
+    void *p = aligned_alloc(huge, len);
+#ifdef MADV_HUGEPAGE
+    if (p) (void)madvise(p, len, MADV_HUGEPAGE); /* advice only: fine when refused */
+#endif
+    return p;
+}
+
 static int es_run_prepare(es_run *run)
 {
     const es_plan *p = &run->plan;
@@ -455,7 +471,7 @@ static int es_run_prepare(es_run *run)
     if (cap > chunks) cap = (size_t)chunks;
     run->cap = cap;
     size_t slots = rowbytes ? cap : 1;
-    run->rowbuf = rowbytes ? malloc(slots * rowbytes) : NULL;
+    run->rowbuf = rowbytes ? es_alloc_rows(slots * rowbytes) : NULL;
     run->slot_first = malloc(slots * sizeof *run->slot_first);
     run->slot_len = malloc(slots * sizeof *run->slot_len);
     run->slot_off = malloc(slots * sizeof *run->slot_off);
