@@ -15,12 +15,15 @@
  *   mean interval = mean -+ t(0.975, n-1) stderr  (Student's t).
  * NaN and infinite values are counted apart and enter no moment.
  *
- * Values so large that a segment's sum of (x - K) or of its squares would
- * overflow a double (a spread above about 1e150): that segment's sums are
- * taken instead of (x c - K c), c = 2^-520 (a power of two: exact scaling),
- * into a second pair of exact sums, and the moments are formed in those
- * scaled units and scaled back at the end.  So the mean and the standard
- * deviation of any finite values are finite and right, never a silent 0. */
+ * Values so large that a segment's |sum of (x - K)| or sum of squares
+ * exceeds ES_MOM_BIG = 2^900 (a spread above about 1e135), or would
+ * overflow: that segment's sums are taken instead of (x c - K c), c = 2^-520
+ * (a power of two: exact scaling), into a second pair of exact sums, and the
+ * moments are formed in those scaled units and scaled back at the end.  The
+ * unscaled sums then hold at most 2^62 segment sums of at most 2^900 each,
+ * below 2^962, so they round to finite doubles however many segments are
+ * merged; the mean and the standard deviation of any finite values are
+ * finite and right, never a silent 0 or an infinity. */
 #include <float.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -32,6 +35,7 @@
 #include "xsum.h"
 
 #define ES_MOM_SCALE 0x1p-520 /* c: the scale of the second pair of sums */
+#define ES_MOM_BIG 0x1p900    /* segment sums above this go to the scaled pair */
 
 typedef struct {
     uint64_t n, nan, pinf, ninf;
@@ -148,8 +152,13 @@ static int es_mom_add_lanes(es_mom *m, const double *x, size_t n, double K)
     enum { L = ES_MOM_LANES };
     double s1[L], s2[L], mn[L], mx[L];
     if (es_mom_lanes(x, n, K, s1, s2, mn, mx)) return -1;
-    for (int l = 0; l < L; l++)
-        if (!isfinite(s1[l]) || !isfinite(s2[l])) return -1;
+    /* the lanes' sums together (a bound: the exact sums are at most these) */
+    double t1 = 0, t2 = 0;
+    for (int l = 0; l < L; l++) {
+        t1 += fabs(s1[l]);
+        t2 += s2[l];
+    }
+    if (!(t1 <= ES_MOM_BIG && t2 <= ES_MOM_BIG)) return -1;
     double lo = m->min, hi = m->max;
     for (int l = 0; l < L; l++) {
         lo = mn[l] < lo ? mn[l] : lo;
@@ -204,12 +213,12 @@ static int es_moments_add(void *s, const es_plan *p, const es_seg *seg)
         m->n += n;
         m->min = lo;
         m->max = hi;
-        if (isfinite(sum) && isfinite(sum2)) {
+        if (fabs(sum) <= ES_MOM_BIG && sum2 <= ES_MOM_BIG) {
             es_xsum_add(&m->s1, sum);
             es_xsum_add(&m->s2, sum2);
             continue;
         }
-        /* the segment's sums overflow: again, in units of 2^520 */
+        /* the segment's sums are too large (or overflow): again, in units of 2^520 */
         const double c = ES_MOM_SCALE, Kc = K * c;
         double sb = 0, s2b = 0;
         for (size_t k = 0; k < seg->n; k++)

@@ -207,6 +207,24 @@ static void test_huge_values(void **state)
     assert_true(fabs(sd / (0.5e160 * sqrt(n / (n - 1.0))) - 1) < 1e-12);
     assert_true(fabs(stat_of(&f->plan, ss, "mean") / 0.5e160 - 1) < 1e-12);
     es_statset_free(ss);
+    /* +-3e153 about 0: each lane's sum of squares (16 x 9e306) is finite,
+     * their total is not; and two segments whose totals overflow only when
+     * merged.  The standard deviation is 3e153 sqrt(n/(n-1)) either way. */
+    for (int k = 0; k < 128; k++)
+        x[k] = k % 2 ? -3e153 : 3e153;
+    for (int k = 0; k < 4; k++)
+        f->anchor[k] = 0;
+    const int len[2][2] = {{128, 0}, {16, 16}};
+    for (int c = 0; c < 2; c++) {
+        ss = es_statset_new(&f->plan, 1, &ctx);
+        add_col(ss, x, (size_t)len[c][0], 0);
+        if (len[c][1]) add_col(ss, x + len[c][0], (size_t)len[c][1], (uint64_t)len[c][0]);
+        const double m = len[c][0] + len[c][1];
+        sd = stat_of(&f->plan, ss, "std");
+        assert_true(fabs(sd / (3e153 * sqrt(m / (m - 1))) - 1) < 1e-12);
+        assert_true(fabs(stat_of(&f->plan, ss, "mean")) < 1e140);
+        es_statset_free(ss);
+    }
 }
 
 static void test_checksum_order_free(void **state)
