@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "clones.h"
 #include "design.h"
 #include "rng.h"
 
@@ -70,19 +71,13 @@ static inline uint64_t es_lhs_feistel(const uint64_t *key, unsigned h, uint64_t 
  * (vpmullq), and GCC picks the version for the CPU at load time.  Integer
  * arithmetic, and the float steps are one conversion, one add and one
  * divide, each correctly rounded: every clone gives the same bits. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__AVX2__) &&       \
-    !defined(ES_NO_CLONES)
-#define ES_LHS_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
-#else
-#define ES_LHS_CLONES
-#endif
 
 /* u[k] = (pi(first + k) + w[k]) / N for k < n (n <= ES_LHS_BLOCK): pi by
  * cycle walking.  The first pass of the network runs over the whole block as
  * one column loop; the few indices it leaves outside [0, N) (a share 1 - N /
  * 4^h of them) walk on, pass after pass, over a list of those still
  * outside. */
-ES_LHS_CLONES
+ES_CLONES_V4
 static void es_lhs_column(const es_lhs *s, const uint64_t *key, uint64_t first, size_t n,
                           const double *restrict w, double *restrict u)
 {

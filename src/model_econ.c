@@ -31,6 +31,7 @@
  * exponent is written with log1p and, where D0 A/100/alpha overflows (alpha
  * below about 1e-308), as alpha (log z - log alpha). */
 #include "model_econ.h"
+#include "clones.h"
 
 #include <float.h>
 #include <gsl/gsl_errno.h>
@@ -356,7 +357,7 @@ static inline double es_powi7(double v, int64_t n)
 /* One lockstep Newton step of every iterating sample; returns how many are
  * still iterating.  Branch-free (bitwise & and |, selects), so that it
  * vectorises. */
-__attribute__((target_clones("avx512f", "avx2", "default"))) static int64_t
+ES_CLONES static int64_t
 es_irr_step(es_irr_block *restrict b, size_t n)
 {
     int64_t left = 0;
@@ -379,7 +380,7 @@ es_irr_step(es_irr_block *restrict b, size_t n)
         b->state[k] = run ? ns : b->state[k];
         b->lo[k] = run ? lo : b->lo[k];
         b->hi[k] = run ? hi : b->hi[k];
-        b->x[k] = run & (ns == 0) ? xn : x;
+        b->x[k] = (run & (ns == 0)) ? xn : x;
         left += run & (ns == 0);
     }
     return left;

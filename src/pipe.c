@@ -1,6 +1,8 @@
 /* src/pipe.c: one chunk through design, distributions, model and statistics. */
 #include "pipe.h"
 
+#include "clones.h"
+
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -154,7 +156,7 @@ static size_t es_pipe_block(const es_plan *p)
 
 /* x[t] that the input cannot take (outside its range, or not finite)
  * become NaN: a branch-free column loop, vectorised in the clones. */
-__attribute__((target_clones("avx512f", "avx2", "default"))) static void
+ES_CLONES static void
 es_pipe_valid(const es_input_info *in, double *restrict x, size_t n)
 {
     const double lo = in->lo, hi = in->hi;

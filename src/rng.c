@@ -13,6 +13,7 @@
  * vectorises (SSE2 pmuludq: two lanes; AVX2 four, AVX-512 eight, on the
  * clones made for those CPUs): integer arithmetic, the same bits on every
  * CPU.  Random123's philox4x32 stays the reference (es_rng_words, the tests). */
+#include "clones.h"
 #include "rng.h"
 
 #include <Random123/philox.h>
@@ -54,11 +55,7 @@ void es_rng_uniform2(uint64_t seed, uint32_t pair, uint64_t index, double u[2])
  * multipliers M0, M1 and the round's key (k0, k1):
  *   (x0, x1, x2, x3) <- (hi(M1 x2) ^ x1 ^ k0, lo(M1 x2), hi(M0 x0) ^ x3 ^ k1, lo(M0 x0)),
  * the key growing by the Weyl constants between rounds. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__AVX2__) &&       \
-    !defined(ES_NO_CLONES)
-__attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
-static void
+ES_CLONES static void
 es_philox_block(uint64_t seed, uint32_t c, uint64_t first, size_t n, uint32_t w[4][ES_RNG_BLOCK])
 {
     uint32_t ka[10], kb[10];

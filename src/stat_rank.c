@@ -74,6 +74,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clones.h"
 #include "sketch.h"
 #include "stats.h"
 
@@ -391,7 +392,7 @@ static int es_rank_add_row(es_rank *st, const es_seg *seg, size_t k)
 /* sum a[k] b[k] over k < m, exactly, for a[k], b[k] < 2^32: each product in
  * 64 bits, its high and low halves summed apart (no carry lost for m < 2^32).
  * A column loop GCC vectorises. */
-__attribute__((target_clones("avx512f", "avx2", "default"))) static es_u128
+ES_CLONES static es_u128
 es_rk_dot(const uint32_t *restrict a, const uint32_t *restrict b, size_t m)
 {
     uint64_t hi = 0, lo = 0;

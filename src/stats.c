@@ -1,6 +1,8 @@
 /* src/stats.c: the table of statistics, sets of states, packing, checksum. */
 #include "stats.h"
 
+#include "clones.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,7 +213,7 @@ static uint64_t es_mix64(uint64_t z)
 /* The hashes of a tile of values given as their bits: a column loop of 64-bit
  * integer arithmetic (the same bits with any vector width; AVX-512's 64-bit
  * multiplies in the x86-64-v4 clone). */
-__attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) static uint64_t
+ES_CLONES_V4 static uint64_t
 es_checksum_tile(uint64_t first, size_t n, uint64_t vkey, const uint64_t *restrict bits)
 {
     uint64_t sum = 0;
