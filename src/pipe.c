@@ -160,7 +160,7 @@ ES_CLONES static void
 es_pipe_valid(const es_input_info *in, double *restrict x, size_t n)
 {
     const double lo = in->lo, hi = in->hi;
-    const int lo_in = in->lo_in, hi_in = in->hi_in;
+    const int lo_in = !!in->lo_in, hi_in = !!in->hi_in; /* 0 or 1: used with & */
     for (size_t t = 0; t < n; t++) {
         const double v = x[t];
         const int ok = (fabs(v) <= DBL_MAX) & ((v > lo) | ((v == lo) & lo_in)) &

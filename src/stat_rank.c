@@ -331,6 +331,7 @@ static inline uint64_t es_rk_q(double u)
 static inline int64_t es_rk_qz(double z)
 {
     const double lim = 4294967296.0; /* |z| <= 2^32: never reached by rows of pass 1 */
+    if (z != z) return 0;            /* NaN (not reached: y, the mean and sd are finite) */
     z = z > lim ? lim : z < -lim ? -lim : z;
     double t = z * ES_RK_ZSCALE;
     return (int64_t)(t < 0 ? t - 0.5 : t + 0.5);

@@ -3,7 +3,7 @@
  *
  * Dispatch: rank 0 hands out blocks of consecutive chunks in increasing order
  * on request and computes chunks itself between requests.  A block is a share
- * of what is left (guided self-scheduling: left / (2 ranks), from 1 to 64
+ * of what is left (guided self-scheduling: left / (2 x ranks), from 1 to 64
  * chunks), so rank 0 answers far fewer requests than there are chunks while
  * the last blocks stay small enough to balance the ranks.  A worker keeps one
  * request open: it asks for the next block as soon as it receives one, so a

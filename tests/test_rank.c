@@ -261,6 +261,45 @@ static void test_grouping(void **state)
     run_free(r);
 }
 
+/* Tiles against rows one by one on rows that take both paths: 2 scan cells,
+ * negative cloud margins and small exit valuations, so that some IRRs have
+ * no root (a non-finite output: that row is added alone). */
+static void test_tiles_mixed(void **state)
+{
+    (void)state;
+    const char *job = "[sweep]\nmodel = compute_economics\nsamples = 4000\nseed = 3\n"
+                      "chunk = 600\n"
+                      "[investment_usd]\ndist = uniform\nlow = 1.0e10\nhigh = 2.5e10\n"
+                      "[cloud_margin]\ndist = uniform\nlow = -0.2\nhigh = 0.3\n"
+                      "[exit_valuation_usd]\ndist = uniform\nlow = 1e10\nhigh = 1e12\n"
+                      "[scan]\nchip_share = 0.3 0.6\n";
+    run *r = load(job, 0);
+    assert_true(r->plan.cells == 2 && r->plan.sens_points == 4000);
+    pass1(r);
+    es_statset *a = pass2_new(r), *b = pass2_new(r);
+    pass2_rows(r, a, 0, 4000, 333);
+    es_stat_rank_tiles = 0;
+    pass2_rows(r, b, 0, 4000, 333);
+    es_stat_rank_tiles = 1;
+    size_t na, nb;
+    unsigned char *pa = pack(a, &na), *pb = pack(b, &nb);
+    assert_int_equal(na, nb);
+    assert_memory_equal(pa, pb, na);
+    /* both paths were taken: some IRRs are NaN, most are not */
+    assert_int_equal(es_statset_emit(r->p1, &r->res), 0);
+    int f;
+    for (uint64_t c = 0; c < 2; c++) {
+        double nan = es_verify_lookup(&r->plan, &r->res, "nan_count", "investor_irr", "", c, &f);
+        print_message("cell %d: found %d, %g NaN IRRs of 4000\n", (int)c, f, nan);
+        assert_true(f && nan > 10 && nan < 3000);
+    }
+    free(pa);
+    free(pb);
+    es_statset_free(a);
+    es_statset_free(b);
+    run_free(r);
+}
+
 /* Sobol G with a = (0, 1, 4.5, 9) on x1..x4, x5 constant (its column is
  * NaN), x6..x8 fixed: S_i = V_i / V with V_i = 1/(3 (1 + a_i)^2) and
  * V = prod (1 + V_i) - 1: 0.7165, 0.1791, 0.0237, 0.0072.  With 2^16 points
@@ -627,6 +666,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ishigami),
         cmocka_unit_test(test_grouping),
+        cmocka_unit_test(test_tiles_mixed),
         cmocka_unit_test(test_sobol_g),
         cmocka_unit_test(test_prcc_artefact),
         cmocka_unit_test(test_sketch_cdf_helper),

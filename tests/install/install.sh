@@ -8,14 +8,17 @@
 #     HEAD`, which would ignore the edits under test; not `git worktree add`,
 #     which would register a worktree in the shared repository.)
 #  2. Builds it with -DBUILD_TESTING=OFF where pkg-config cannot see cmocka,
-#     and installs it with `cmake --install` to a temporary prefix.
+#     and without the AVX2/AVX-512 function clones (-DES_NO_CLONES, as on a
+#     CPU other than x86-64), and installs it with `cmake --install` to a
+#     temporary prefix.
 #  3. Checks the installed layout, the man page, the Lmod modulefile, and runs
 #     the installed program on the installed jobs from an empty folder:
 #     `check` resolves the scenario by name (beside the jobs, among the
 #     installed scenarios, through ECONSWEEP_PATH), `mpiexec -n 2 ... run`
 #     writes a complete file in the current folder and nothing in the prefix.
-#     With REFERENCE_BIN (the development build), the installed program's
-#     checksum must equal it.
+#     Given a reference program as its argument (tools/test passes the
+#     development build, with its clones), the installed program's checksum
+#     must equal the reference's: the clones give the bits of the baseline.
 # tools/test runs it; KEEP=1 keeps the temporary folder.  About 30 s of
 # compiling on 2 cores, a few seconds of checks.
 set -uo pipefail
@@ -60,7 +63,9 @@ done
 PKG_CONFIG_LIBDIR=$tmp/pc pkg-config --exists cmocka && die "cmocka still visible to pkg-config"
 prefix=$tmp/prefix
 if PKG_CONFIG_LIBDIR=$tmp/pc "$tmp/src/tools/build" "$tmp/build" -DBUILD_TESTING=OFF \
-    -DCMAKE_INSTALL_PREFIX="$prefix" -DECONSWEEP_COMMIT="$commit"; then
+    -DCMAKE_INSTALL_PREFIX="$prefix" -DECONSWEEP_COMMIT="$commit" -DCMAKE_C_FLAGS=-DES_NO_CLONES; then
+    nm "$tmp/build/econsweep" | grep -q 'avx2' && bad "the build without clones has clones" \
+        || ok "no function clones in the build (ES_NO_CLONES)"
     ok "configured and built with -DBUILD_TESTING=OFF, cmocka hidden ($((SECONDS - t0)) s)"
 else
     die "build with -DBUILD_TESTING=OFF (log above)"
