@@ -437,7 +437,9 @@ static int es_resume_read(es_run *run, unsigned char **blob, uint64_t *len)
 /* The row buffer, on 2 MiB boundaries and marked for transparent huge pages
  * where the kernel has them: a first touch of its 64 MiB then takes 32 page
  * faults instead of 16384 (a page fault costs up to 20 us in a virtual
- * machine: 0.3 s of a 2 s run with store = all, measured with perf). */
+ * machine: 0.3 s of a 2 s run with store = all, measured with perf).  Once
+ * per run: where the kernel would have to compact memory for a huge page
+ * and cannot, it gives small pages. */
 static double *es_alloc_rows(size_t bytes)
 {
     const size_t huge = (size_t)2 << 20;
