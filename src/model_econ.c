@@ -441,23 +441,12 @@ static inline double es_econ_yield(double z, double alpha)
     return exp(-alpha * lg);
 }
 
-/* The evaluation runs in three column loops over the n samples: the chip's
- * geometry and yield (libm calls); the costs and sizes, plain arithmetic the
- * compiler vectorises; the cash flows with their annuity, and the IRR of
- * 256 samples at a time (es_econ_irr_block).  Intermediate columns live in the outputs. */
-static int es_econ_eval(const double *const *in, double *const *out, size_t n)
+/* The costs and sizes: plain arithmetic over the columns, vectorised (AVX2
+ * and AVX-512 clones: the same roundings at every width). */
+ES_CLONES static void es_econ_costs(const double *const *in, double *const *out, size_t n)
 {
     const double h = ES_HOURS_PER_YEAR;
-    const double *restrict A = in[ES_ECON_A], *restrict D0 = in[ES_ECON_D0];
-    const double *restrict alpha = in[ES_ECON_ALPHA];
-    const double *restrict d = in[ES_ECON_D], *restrict e = in[ES_ECON_E];
-    double *restrict G = out[ES_ECON_GROSS], *restrict Y = out[ES_ECON_YIELD];
-    for (size_t k = 0; k < n; k++) {
-        const double usable = d[k] - 2 * e[k];
-        G[k] = M_PI * usable * usable / (4 * A[k]) - M_PI * usable / sqrt(2 * A[k]);
-        Y[k] = es_econ_yield(D0[k] * A[k] / 100, alpha[k]);
-    }
-
+    const double *restrict G = out[ES_ECON_GROSS], *restrict Y = out[ES_ECON_YIELD];
     const double *restrict V = in[ES_ECON_V], *restrict I = in[ES_ECON_I];
     const double *restrict f = in[ES_ECON_F], *restrict mu = in[ES_ECON_MU];
     const double *restrict W = in[ES_ECON_W], *restrict nd = in[ES_ECON_ND];
@@ -505,6 +494,28 @@ static int es_econ_eval(const double *const *in, double *const *out, size_t n)
         C0[k] = I[k] * ((1 - f[k]) + f[k] / mu[k]);
         mult[k] = (1 - delta[k]) * (VX[k] / V[k]);
     }
+}
+
+/* The evaluation runs in three column loops over the n samples: the chip's
+ * geometry and yield (libm calls); the costs and sizes, plain arithmetic the
+ * compiler vectorises (es_econ_costs); the cash flows with their annuity, and the IRR of
+ * 256 samples at a time (es_econ_irr_block).  Intermediate columns live in the outputs. */
+static int es_econ_eval(const double *const *in, double *const *out, size_t n)
+{
+    const double *restrict A = in[ES_ECON_A], *restrict D0 = in[ES_ECON_D0];
+    const double *restrict alpha = in[ES_ECON_ALPHA];
+    const double *restrict d = in[ES_ECON_D], *restrict e = in[ES_ECON_E];
+    double *restrict G = out[ES_ECON_GROSS], *restrict Y = out[ES_ECON_YIELD];
+    for (size_t k = 0; k < n; k++) {
+        const double usable = d[k] - 2 * e[k];
+        G[k] = M_PI * usable * usable / (4 * A[k]) - M_PI * usable / sqrt(2 * A[k]);
+        Y[k] = es_econ_yield(D0[k] * A[k] / 100, alpha[k]);
+    }
+
+    es_econ_costs(in, out, n);
+    const double *restrict I = in[ES_ECON_I], *restrict f = in[ES_ECON_F];
+    const double *restrict mu = in[ES_ECON_MU];
+    const double *restrict C0 = out[ES_ECON_C0], *restrict mult = out[ES_ECON_MULT];
 
     const double *restrict R = in[ES_ECON_R], *restrict Tc = in[ES_ECON_TC];
     const double *restrict mc = in[ES_ECON_MC], *restrict r = in[ES_ECON_RATE];
