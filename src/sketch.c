@@ -89,13 +89,24 @@ int64_t es_sketch_key(double x)
     return es_sketch_key_of(neg, b, j);
 }
 
-/* the bounds of |x| in a positive key's bucket */
+/* the bounds of |x| in a positive key's bucket: B[j] 2^e and B[j+1] 2^e, by a
+ * product with 2^e where 2^e is a normal double (exact, the bits of ldexp,
+ * and no libm call: the ranker of pass 2 takes bounds for every output of
+ * every row), by ldexp below */
 static void es_sketch_abs_bounds(int64_t k, double *L, double *U)
 {
     int64_t i = k - 1;
     int e = (int)(i / K) + ES_SKETCH_EMIN, j = (int)(i % K);
-    *L = ldexp(es_sketch_B[j], e);
-    *U = ldexp(es_sketch_B[j + 1], e);
+    if (e >= -1022) {
+        const uint64_t pb = (uint64_t)(e + 1023) << 52;
+        double p2;
+        memcpy(&p2, &pb, sizeof p2);
+        *L = es_sketch_B[j] * p2;
+        *U = es_sketch_B[j + 1] * p2;
+    } else {
+        *L = ldexp(es_sketch_B[j], e);
+        *U = ldexp(es_sketch_B[j + 1], e);
+    }
 }
 
 void es_sketch_key_bounds(int64_t key, double *lower, double *upper)
@@ -553,31 +564,7 @@ double es_sketch_ranker_cdf(const es_sketch_ranker *r, double x)
     } else
         near = r->before[neg ? 0 : 1][i];
     uint64_t C = neg ? r->negc - near - c : r->negc + s->zero + near;
-    if (c == 0) return (double)C / (double)s->n;
-    /* es_sketch_cdf_of with the bucket's bounds from b and j: B[j] 2^e and
-     * B[j+1] 2^e, by a product with 2^e where 2^e is a normal double (exact,
-     * as ldexp), by ldexp below */
-    const int e = b + ES_SKETCH_EMIN;
-    double L, U;
-    if (e >= -1022) {
-        const uint64_t pb = (uint64_t)(e + 1023) << 52;
-        double p2;
-        memcpy(&p2, &pb, sizeof p2);
-        L = es_sketch_B[j] * p2;
-        U = es_sketch_B[j + 1] * p2;
-    } else {
-        L = ldexp(es_sketch_B[j], e);
-        U = ldexp(es_sketch_B[j + 1], e);
-    }
-    double lo = neg ? -U : L, hi = neg ? -L : U;
-    if (s->min > lo) lo = s->min;
-    if (s->max < hi) hi = s->max;
-    double t = 0.5;
-    if (hi > lo) {
-        t = (x - lo) / (hi - lo);
-        t = t < 0 ? 0 : t > 1 ? 1 : t;
-    }
-    return ((double)C + 0.5 + t * (double)(c - 1)) / (double)s->n;
+    return es_sketch_cdf_of(s, es_sketch_key_of(neg, b, j), x, C, c);
 }
 
 /* ---- canonical bytes ---- */
