@@ -9,7 +9,9 @@
  * the run, so the shift is the same in every chunk and keeps the variance
  * accurate when the mean is large against the spread).  Each lane's sums go
  * into exact accumulators (xsum.h): merging is order-free.  A segment with a
- * non-finite value takes one lane, in row order.
+ * non-finite value takes one lane, in row order.  A minimum or maximum
+ * that is zero is kept as +0 (the sketch counts -0 as +0 too): which zero a
+ * comparison keeps depends on the order, and so would the merged state.
  * At the end, with S1 = sum (x-K), S2 = sum (x-K)^2 over n finite values:
  *   mean = K + S1/n,  var = (S2 - S1^2/n) / (n - 1),  stderr = sqrt(var/n),
  *   mean interval = mean -+ t(0.975, n-1) stderr  (Student's t).
@@ -165,16 +167,8 @@ static int es_mom_add_lanes(es_mom *m, const double *x, size_t n, double K)
         lo = mn[l] < lo ? mn[l] : lo;
         hi = mx[l] > hi ? mx[l] : hi;
     }
-    if (lo == 0 || hi == 0) { /* which zero (+0 or -0) is kept: the row order's */
-        lo = m->min;
-        hi = m->max;
-        for (size_t k = 0; k < n; k++) {
-            lo = x[k] < lo ? x[k] : lo;
-            hi = x[k] > hi ? x[k] : hi;
-        }
-    }
-    m->min = lo;
-    m->max = hi;
+    m->min = lo == 0 ? 0.0 : lo; /* a zero extreme as +0, whichever zero came first */
+    m->max = hi == 0 ? 0.0 : hi;
     m->n += n;
     for (int l = 0; l < L; l++) {
         es_xsum_add(&m->s1, s1[l]);
@@ -212,8 +206,8 @@ static int es_moments_add(void *s, const es_plan *p, const es_seg *seg)
             n++;
         }
         m->n += n;
-        m->min = lo;
-        m->max = hi;
+        m->min = lo == 0 ? 0.0 : lo; /* as in es_mom_add_lanes */
+        m->max = hi == 0 ? 0.0 : hi;
         if (fabs(sum) <= ES_MOM_BIG && sum2 <= ES_MOM_BIG) {
             es_xsum_add(&m->s1, sum);
             es_xsum_add(&m->s2, sum2);

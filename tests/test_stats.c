@@ -173,6 +173,46 @@ static void test_merge_order_free(void **state)
     es_statset_free(one);
 }
 
+/* Zeros of both signs as the least or the greatest value: the merged state
+ * has the same bytes in either merge order, and that extreme is +0, on the
+ * lanes' path and on the row-order path (a segment with a NaN). */
+static void test_signed_zero_extremes(void **state)
+{
+    fixture *f = *state;
+    for (int k = 0; k < 4; k++)
+        f->anchor[k] = 0;
+    es_stat_ctx ctx = {NULL, f->anchor};
+    const double neg[3] = {-0.0, 1, 2}, pos[3] = {0.0, 3, 4}, nan[3] = {-0.0, NAN, 5};
+    const double lows[3] = {-0.0, -1, -2}, highs[3] = {0.0, -3, -4};
+    const double *cols[3][2] = {{neg, pos}, {pos, nan}, {lows, highs}};
+    for (int c = 0; c < 3; c++) {
+        unsigned char *b[2];
+        size_t nb[2];
+        for (int order = 0; order < 2; order++) {
+            es_statset *all = es_statset_new(&f->plan, 1, &ctx);
+            for (int t = 0; t < 2; t++) {
+                es_statset *part = es_statset_new(&f->plan, 1, &ctx);
+                int which = order ? 1 - t : t;
+                add_col(part, cols[c][which], 3, (uint64_t)(3 * which));
+                size_t pn;
+                unsigned char *pb = pack(part, &pn);
+                assert_int_equal(es_statset_merge_packed(all, pb, pn), 0);
+                free(pb);
+                es_statset_free(part);
+            }
+            b[order] = pack(all, &nb[order]);
+            const char *stat = c == 2 ? "max" : "min";
+            double z = stat_of(&f->plan, all, stat);
+            assert_true(z == 0 && !signbit(z));
+            es_statset_free(all);
+        }
+        assert_int_equal(nb[0], nb[1]);
+        assert_memory_equal(b[0], b[1], nb[0]);
+        free(b[0]);
+        free(b[1]);
+    }
+}
+
 /* values near the largest double: the sums of a segment overflow, and the
  * moments are formed in scaled units instead (never a silent 0 or a wrong
  * mean); merged across segments as any other sums */
@@ -260,6 +300,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_constant, setup, teardown),
         cmocka_unit_test_setup_teardown(test_merge_order_free, setup, teardown),
         cmocka_unit_test_setup_teardown(test_huge_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_signed_zero_extremes, setup, teardown),
         cmocka_unit_test(test_checksum_order_free),
         cmocka_unit_test(test_wilson),
     };
