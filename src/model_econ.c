@@ -227,6 +227,36 @@ static inline double es_econ_npv_slope(const es_econ_flows *cf, double x, double
     return cf->c0 + cf->annual * a + cf->stake * vh;
 }
 
+/* The first steps of every IRR, shared by one sample (es_econ_irr_with) and
+ * a block (es_econ_irr_block): the flows divided by their largest magnitude
+ * (every term of NPV on the range is then at most 100^100 = 1e200, never
+ * overflowing), into sc; then -1 when there is no IRR to seek (NaN), 0 for
+ * GSL's Brent solver (flows of other signs), 1 for the Newton iteration of
+ * es_econ_irr_newton from *x0 (the start described there). */
+static int es_econ_irr_prepare(const es_econ_flows *cf, es_econ_flows *sc, double *x0)
+{
+    double s = fabs(cf->c0), sa = fabs(cf->annual), sb = fabs(cf->stake);
+    s = sa > s ? sa : s;
+    s = sb > s ? sb : s;
+    if (!(s > 0) || !isfinite(s) || cf->tc < 0 || cf->h < 0) return -1;
+    double is = 1.0 / s;
+    *sc = (es_econ_flows){cf->c0 * is, cf->annual * is, cf->tc, cf->stake * is, cf->h};
+    if (!(sc->c0 < 0 && sc->annual >= 0 && sc->stake >= 0) ||
+        !(sc->annual > 0 || (sc->stake > 0 && sc->h > 0)))
+        return 0;
+    double P = sc->annual * sc->tc + sc->stake;
+    double D = (sc->annual * 0.5 * sc->tc * (sc->tc + 1.0) + sc->stake * sc->h) / P;
+    double x = D > 0 ? expm1(log(P / -sc->c0) / D) : 0.0;
+    *x0 = x > ES_IRR_LO && x < ES_IRR_HI ? x : 0.0;
+    return 1;
+}
+
+/* Newton's curvature bound |f''/f'| (1+x) <= (t_max + 1), halved */
+static inline double es_econ_irr_curv(const es_econ_flows *cf)
+{
+    return 0.5 * ((cf->tc > cf->h ? cf->tc : cf->h) + 1);
+}
+
 /* The IRR of flows scaled to magnitudes <= 1.
  *
  * With c0 < 0, annual >= 0 and stake >= 0, NPV is a sum of decreasing convex
@@ -241,20 +271,14 @@ static inline double es_econ_npv_slope(const es_econ_flows *cf, double x, double
  * Newton's error after a step dx is about |f''/2f'| dx^2, and for these flows
  * |f''/f'| <= (t_max + 1)/(1+x) (each term t v^(t+1) of -f' has the slope
  * t (t+1) v^(t+2)); the iteration returns the new iterate once that bound is
- * below 2e-16 (1+|x|), i.e. at rounding level.  After 100 steps, and for
- * flows of other signs, it returns GSL's Brent solution. */
-static double es_econ_irr_scaled(const es_econ_flows *cf, gsl_root_fsolver **sp)
+ * below 2e-16 (1+|x|), i.e. at rounding level.  After 100 steps it returns
+ * GSL's Brent solution; es_econ_irr_prepare sends flows of other signs there
+ * at once. */
+static double es_econ_irr_newton(const es_econ_flows *cf, double x, gsl_root_fsolver **sp)
 {
-    if (!(cf->c0 < 0 && cf->annual >= 0 && cf->stake >= 0) ||
-        !(cf->annual > 0 || (cf->stake > 0 && cf->h > 0)))
-        return es_econ_irr_brent_with(cf, sp);
-    double P = cf->annual * cf->tc + cf->stake;
-    double D = (cf->annual * 0.5 * cf->tc * (cf->tc + 1.0) + cf->stake * cf->h) / P;
-    double x = D > 0 ? expm1(log(P / -cf->c0) / D) : 0.0;
     double lo = ES_IRR_LO, hi = ES_IRR_HI;
     int lo_known = 0, hi_known = 0; /* NPV's sign at the end is tested */
-    const double curv = 0.5 * ((cf->tc > cf->h ? cf->tc : cf->h) + 1); /* bound, times (1+x) */
-    if (!(x > lo && x < hi)) x = 0.0;
+    const double curv = es_econ_irr_curv(cf);
     for (int it = 0; it < 100; it++) {
         double fp, f = es_econ_npv_slope(cf, x, &fp);
         if (f == 0) return x;
@@ -285,17 +309,13 @@ static double es_econ_irr_scaled(const es_econ_flows *cf, gsl_root_fsolver **sp)
     return es_econ_irr_brent_with(cf, sp);
 }
 
-/* Divide the flows by their largest magnitude: every term of NPV on the
- * range is then at most 100^100 = 1e200, never overflowing. */
 static double es_econ_irr_with(const es_econ_flows *cf, gsl_root_fsolver **sp)
 {
-    double s = fabs(cf->c0), sa = fabs(cf->annual), sb = fabs(cf->stake);
-    s = sa > s ? sa : s;
-    s = sb > s ? sb : s;
-    if (!(s > 0) || !isfinite(s) || cf->tc < 0 || cf->h < 0) return NAN;
-    double is = 1.0 / s;
-    es_econ_flows sc = {cf->c0 * is, cf->annual * is, cf->tc, cf->stake * is, cf->h};
-    return es_econ_irr_scaled(&sc, sp);
+    es_econ_flows sc;
+    double x0;
+    int how = es_econ_irr_prepare(cf, &sc, &x0);
+    if (how < 0) return NAN;
+    return how == 0 ? es_econ_irr_brent_with(&sc, sp) : es_econ_irr_newton(&sc, x0, sp);
 }
 
 double es_econ_irr(const es_econ_flows *cf)
@@ -392,36 +412,26 @@ static void es_econ_irr_block(es_irr_block *b, const es_econ_flows *cf, size_t n
                               gsl_root_fsolver **sp)
 {
     for (size_t k = 0; k < n; k++) {
-        /* es_econ_irr_with's scaling, then es_econ_irr_scaled's tests and start */
-        const es_econ_flows *c = &cf[k];
-        double s = fabs(c->c0), sa = fabs(c->annual), sb = fabs(c->stake);
-        s = sa > s ? sa : s;
-        s = sb > s ? sb : s;
-        b->state[k] = 2;
+        es_econ_flows sc;
+        double x0 = 0;
+        b->state[k] = 2; /* unless the plain path applies: the scalar solver */
         b->x[k] = 0.0625; /* any value the step takes without a fault */
         b->c0[k] = b->an[k] = b->st[k] = b->ntc[k] = b->nh[k] = b->curv[k] = 0;
         b->tc[k] = b->h[k] = 0;
         b->lo[k] = ES_IRR_LO;
         b->hi[k] = ES_IRR_HI;
-        if (!(s > 0) || !isfinite(s) || c->tc < 0 || c->h < 0 || c->tc > 127 || c->h > 127)
+        if (es_econ_irr_prepare(&cf[k], &sc, &x0) != 1 || sc.tc > 127 || sc.h > 127 ||
+            !(fabs(x0) >= 0.0625))
             continue;
-        const double is = 1.0 / s;
-        const double c0 = c->c0 * is, an = c->annual * is, st = c->stake * is;
-        if (!(c0 < 0 && an >= 0 && st >= 0) || !(an > 0 || (st > 0 && c->h > 0))) continue;
-        double P = an * c->tc + st;
-        double D = (an * 0.5 * c->tc * (c->tc + 1.0) + st * c->h) / P;
-        double x = D > 0 ? expm1(log(P / -c0) / D) : 0.0;
-        if (!(x > ES_IRR_LO && x < ES_IRR_HI)) x = 0.0;
-        if (!(fabs(x) >= 0.0625)) continue;
-        b->c0[k] = c0;
-        b->an[k] = an;
-        b->st[k] = st;
-        b->tc[k] = c->tc;
-        b->h[k] = c->h;
-        b->ntc[k] = c->tc;
-        b->nh[k] = c->h;
-        b->curv[k] = 0.5 * ((c->tc > c->h ? c->tc : c->h) + 1);
-        b->x[k] = x;
+        b->c0[k] = sc.c0;
+        b->an[k] = sc.annual;
+        b->st[k] = sc.stake;
+        b->tc[k] = sc.tc;
+        b->h[k] = sc.h;
+        b->ntc[k] = sc.tc;
+        b->nh[k] = sc.h;
+        b->curv[k] = es_econ_irr_curv(&sc);
+        b->x[k] = x0;
         b->state[k] = 0;
     }
     for (int it = 0; it < ES_IRR_LOCKSTEP; it++)
