@@ -377,8 +377,7 @@ static inline double es_powi7(double v, int64_t n)
 /* One lockstep Newton step of every iterating sample; returns how many are
  * still iterating.  Branch-free (bitwise & and |, selects), so that it
  * vectorises. */
-ES_CLONES static int64_t
-es_irr_step(es_irr_block *restrict b, size_t n)
+ES_CLONES static int64_t es_irr_step(es_irr_block *restrict b, size_t n)
 {
     int64_t left = 0;
     for (size_t k = 0; k < n; k++) {
@@ -414,7 +413,7 @@ static void es_econ_irr_block(es_irr_block *b, const es_econ_flows *cf, size_t n
     for (size_t k = 0; k < n; k++) {
         es_econ_flows sc;
         double x0 = 0;
-        b->state[k] = 2; /* unless the plain path applies: the scalar solver */
+        b->state[k] = 2;  /* unless the plain path applies: the scalar solver */
         b->x[k] = 0.0625; /* any value the step takes without a fault */
         b->c0[k] = b->an[k] = b->st[k] = b->ntc[k] = b->nh[k] = b->curv[k] = 0;
         b->tc[k] = b->h[k] = 0;

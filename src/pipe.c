@@ -156,8 +156,7 @@ static size_t es_pipe_block(const es_plan *p)
 
 /* x[t] that the input cannot take (outside its range, or not finite)
  * become NaN: a branch-free column loop, vectorised in the clones. */
-ES_CLONES static void
-es_pipe_valid(const es_input_info *in, double *restrict x, size_t n)
+ES_CLONES static void es_pipe_valid(const es_input_info *in, double *restrict x, size_t n)
 {
     const double lo = in->lo, hi = in->hi;
     const int lo_in = !!in->lo_in, hi_in = !!in->hi_in; /* 0 or 1: used with & */

@@ -106,9 +106,8 @@ static void *es_moments_create(const es_plan *p, const es_stat_ctx *ctx)
  * their minima and maxima.  Lane l takes rows k with k mod ES_MOM_LANES = l,
  * in order.  Returns 0, or 1 when a value is not finite (the lanes are then
  * of no use). */
-ES_CLONES static int
-es_mom_lanes(const double *restrict x, size_t n, double K, double *restrict s1,
-             double *restrict s2, double *restrict lo, double *restrict hi)
+ES_CLONES static int es_mom_lanes(const double *restrict x, size_t n, double K, double *restrict s1,
+                                  double *restrict s2, double *restrict lo, double *restrict hi)
 {
     enum { L = ES_MOM_LANES };
     double a[L], q[L], mn[L], mx[L];

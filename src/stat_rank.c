@@ -117,10 +117,10 @@ typedef struct {
     size_t *cls;  /* [d] */
     int *fin;     /* [nout] */
     /* a tile of rows whose sums are added column by column (es_rk_tile) */
-    uint32_t *tq;  /* [d][ES_RK_TILE] QU */
-    uint8_t *tcl;  /* [d][ES_RK_TILE] class of U */
-    uint32_t *tr;  /* [nout][ES_RK_TILE] QR */
-    int64_t *tz;   /* [ES_RK_TILE][nout] Qz, row by row */
+    uint32_t *tq; /* [d][ES_RK_TILE] QU */
+    uint8_t *tcl; /* [d][ES_RK_TILE] class of U */
+    uint32_t *tr; /* [nout][ES_RK_TILE] QR */
+    int64_t *tz;  /* [ES_RK_TILE][nout] Qz, row by row */
     /* the class sums of Qz of the tiles of a segment, [d][M][nout] in 64 bits
      * (zt_bound bounds their magnitude; added to the cell's zb at the end of
      * the segment, or before they could overflow) */
@@ -393,8 +393,7 @@ static int es_rank_add_row(es_rank *st, const es_seg *seg, size_t k)
 /* sum a[k] b[k] over k < m, exactly, for a[k], b[k] < 2^32: each product in
  * 64 bits, its high and low halves summed apart (no carry lost for m < 2^32).
  * A column loop GCC vectorises. */
-ES_CLONES static es_u128
-es_rk_dot(const uint32_t *restrict a, const uint32_t *restrict b, size_t m)
+ES_CLONES static es_u128 es_rk_dot(const uint32_t *restrict a, const uint32_t *restrict b, size_t m)
 {
     uint64_t hi = 0, lo = 0;
     for (size_t k = 0; k < m; k++) {

@@ -213,8 +213,8 @@ static uint64_t es_mix64(uint64_t z)
 /* The hashes of a tile of values given as their bits: a column loop of 64-bit
  * integer arithmetic (the same bits with any vector width; AVX-512's 64-bit
  * multiplies in the x86-64-v4 clone). */
-ES_CLONES_V4 static uint64_t
-es_checksum_tile(uint64_t first, size_t n, uint64_t vkey, const uint64_t *restrict bits)
+ES_CLONES_V4 static uint64_t es_checksum_tile(uint64_t first, size_t n, uint64_t vkey,
+                                              const uint64_t *restrict bits)
 {
     uint64_t sum = 0;
     for (size_t k = 0; k < n; k++)

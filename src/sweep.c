@@ -992,7 +992,6 @@ static const char *es_resume_command(es_run *run)
     return cmd;
 }
 
-
 static void es_closing_line(es_run *run, double secs)
 {
     const es_plan *p = &run->plan;
@@ -1012,8 +1011,8 @@ static void es_closing_line(es_run *run, double secs)
     else if (run->complete)
         es_say("econsweep: done %llu samples%s in %.2f s, %.0f samples/s total, %.0f samples/s "
                "per rank (%d rank%s), checksum %016llx, wrote %s\n",
-               (unsigned long long)es_plan_part_rows(p), evals, secs, rate, rate / run->size, run->size,
-               run->size == 1 ? "" : "s", (unsigned long long)run->checksum, run->out);
+               (unsigned long long)es_plan_part_rows(p), evals, secs, rate, rate / run->size,
+               run->size, run->size == 1 ? "" : "s", (unsigned long long)run->checksum, run->out);
     else
         es_say("econsweep: interrupted by signal after %llu of %llu samples (%.2f s); %s is "
                "closed with status \"partial\"; continue with: %s\n",

@@ -664,14 +664,10 @@ static void test_scan(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ishigami),
-        cmocka_unit_test(test_grouping),
-        cmocka_unit_test(test_tiles_mixed),
-        cmocka_unit_test(test_sobol_g),
-        cmocka_unit_test(test_prcc_artefact),
-        cmocka_unit_test(test_sketch_cdf_helper),
-        cmocka_unit_test(test_nonfinite_rows),
-        cmocka_unit_test(test_scan),
+        cmocka_unit_test(test_ishigami),       cmocka_unit_test(test_grouping),
+        cmocka_unit_test(test_tiles_mixed),    cmocka_unit_test(test_sobol_g),
+        cmocka_unit_test(test_prcc_artefact),  cmocka_unit_test(test_sketch_cdf_helper),
+        cmocka_unit_test(test_nonfinite_rows), cmocka_unit_test(test_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
