@@ -350,6 +350,13 @@ static void es_rk_in_add(es_rk_in *b, size_t d, size_t M, const uint64_t *qu, co
     }
 }
 
+/* Qz of output value y of (cell, output) i: standardised by pass 1's moments */
+static inline int64_t es_rk_out_qz(const es_rank *st, size_t i, double y)
+{
+    const double sd = st->sd[i];
+    return sd > 0 && isfinite(sd) ? es_rk_qz((y - st->mean[i]) / sd) : 0;
+}
+
 /* Row k of the segment, its inputs' QU and classes in st->qu and st->cls:
  * every sum it enters, one by one (rows with a non-finite output, or a rank
  * of exactly 1). */
@@ -375,8 +382,7 @@ static int es_rank_add_row(es_rank *st, const es_seg *seg, size_t k)
         }
         const double y = seg->v[d + o][k];
         const uint64_t qr = es_rk_q(es_sketch_ranker_cdf(&st->rank[i], y));
-        const double sd = st->sd[i];
-        const int64_t qz = sd > 0 && isfinite(sd) ? es_rk_qz((y - st->mean[i]) / sd) : 0;
+        const int64_t qz = es_rk_out_qz(st, i, y);
         es_rk_out *ob = &st->out[i];
         ob->sr += qr;
         ob->srr += (es_u128)qr * qr;
@@ -447,30 +453,22 @@ static void es_rk_tile(es_rank *st, uint64_t c, size_t m)
         for (size_t k = 0; k < m; k++)
             cnt[ci[k]]++;
     }
-    /* |Qz| <= 2^56 (es_rk_qz's clamp): zt's sums stay below 2^63 in magnitude
-     * while the sum of the rows' largest |Qz| does */
-    uint64_t big = 0;
-    for (size_t k = 0; k < m * nout; k++) {
-        const int64_t z = st->tz[k];
-        const uint64_t a = z < 0 ? (uint64_t)0 - (uint64_t)z : (uint64_t)z;
-        big = a > big ? a : big;
-    }
-    const uint64_t lim = (uint64_t)1 << 62;
-    if (big * m >= lim) { /* |z| near the clamp (never in practice): straight to zb */
-        for (size_t k = 0; k < m; k++)
-            for (size_t j = 0; j < d; j++)
-                for (size_t o = 0; o < nout; o++)
-                    st->out[c * nout + o].zb[j * M + st->tcl[j * T + k]] += st->tz[k * nout + o];
-    } else {
-        if (st->zt_bound + big * m >= lim) es_rk_flush(st, c);
-        st->zt_bound += big * m;
-        for (size_t k = 0; k < m; k++) {
-            const int64_t *qz = st->tz + k * nout;
-            for (size_t j = 0; j < d; j++) {
-                int64_t *restrict dst = st->zt + ((size_t)j * M + st->tcl[j * T + k]) * nout;
-                for (size_t o = 0; o < nout; o++)
-                    dst[o] += qz[o];
-            }
+    /* zt's sums stay within zt_bound, the sum of each added row's largest
+     * |Qz|; a row adds at most 2^56 (es_rk_qz's clamp), so flushing when the
+     * next row could pass INT64_MAX keeps every sum exact */
+    for (size_t k = 0; k < m; k++) {
+        const int64_t *qz = st->tz + k * nout;
+        uint64_t big = 0;
+        for (size_t o = 0; o < nout; o++) {
+            const uint64_t a = qz[o] < 0 ? (uint64_t)0 - (uint64_t)qz[o] : (uint64_t)qz[o];
+            big = a > big ? a : big;
+        }
+        if (st->zt_bound > (uint64_t)INT64_MAX - big) es_rk_flush(st, c);
+        st->zt_bound += big;
+        for (size_t j = 0; j < d; j++) {
+            int64_t *restrict dst = st->zt + ((size_t)j * M + st->tcl[j * T + k]) * nout;
+            for (size_t o = 0; o < nout; o++)
+                dst[o] += qz[o];
         }
     }
     for (size_t o = 0; o < nout; o++) {
@@ -516,10 +514,9 @@ static int es_rank_add(void *s, const es_plan *p, const es_seg *seg)
             const size_t i = c * nout + o;
             const double y = seg->v[d + o][k];
             const uint64_t qr = es_rk_q(es_sketch_ranker_cdf(&st->rank[i], y));
-            const double sd = st->sd[i];
             plain = qr < one;
             st->tr[o * T + m] = (uint32_t)qr;
-            st->tz[m * nout + o] = sd > 0 && isfinite(sd) ? es_rk_qz((y - st->mean[i]) / sd) : 0;
+            st->tz[m * nout + o] = es_rk_out_qz(st, i, y);
         }
         if (!plain) {
             if (es_rank_add_row(st, seg, k)) return -1;
