@@ -1071,17 +1071,20 @@ static void es_load_output(es_load *L)
              (int)(dot ? dot - stem : (long)strlen(stem)), stem);
 }
 
-/* Does the text have a [sweep] section, as a job file has and a scenario
- * never does? */
+static int es_text_section(const char *line, size_t len, char *name, size_t nlen);
+
+/* Does the text have a [sweep] section (blanks inside the brackets allowed,
+ * as the job reader allows them), as a job file has and a scenario never
+ * does? */
 static int es_text_is_job(const char *text, size_t len)
 {
     for (size_t i = 0; i < len;) {
-        while (i < len && (text[i] == ' ' || text[i] == '\t'))
-            i++;
-        if (len - i >= 7 && memcmp(text + i, "[sweep]", 7) == 0) return 1;
-        while (i < len && text[i] != '\n')
-            i++;
-        i++;
+        const char *eol = memchr(text + i, '\n', len - i);
+        size_t ll = eol ? (size_t)(eol - (text + i)) : len - i;
+        char name[16];
+        if (es_text_section(text + i, ll, name, sizeof name) && strcmp(name, "sweep") == 0)
+            return 1;
+        i += ll + 1;
     }
     return 0;
 }

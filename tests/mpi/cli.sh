@@ -98,6 +98,13 @@ grep -q "mine.ini:[0-9]*: \[sweep\] scenario: no scenario 'mine' (mine.ini) .* (
 cp "$ES_SRC/inputs/openai_amazon_2026.ini" "$ES_TMP/lay/inputs/mine.ini"
 expect_rc 0 "jobs/mine.ini finds inputs/mine.ini" "$ES_BIN" check "$ES_TMP/lay/jobs/mine.ini"
 grep -q "^scenario   .*/jobs/../inputs/mine.ini$" "$ES_TMP/out.log" && ok "the scenario of the same name in ../inputs" || bad "scenario line"
+# the same with the section header written "[ sweep ]", which the reader accepts
+sed 's|^\[sweep\]|[ sweep ]|' "$ES_TMP/lay/jobs/mine.ini" >"$ES_TMP/lay/jobs/mine2.ini"
+sed -i 's|^scenario .*|scenario = mine2|' "$ES_TMP/lay/jobs/mine2.ini"
+grep -q '^\[ sweep \]' "$ES_TMP/lay/jobs/mine2.ini" || bad "test set-up: no [ sweep ] header"
+cp "$ES_SRC/inputs/openai_amazon_2026.ini" "$ES_TMP/lay/inputs/mine2.ini"
+expect_rc 0 "jobs/mine2.ini with [ sweep ] finds inputs/mine2.ini" "$ES_BIN" check "$ES_TMP/lay/jobs/mine2.ini"
+grep -q "^scenario   .*/jobs/../inputs/mine2.ini$" "$ES_TMP/out.log" && ok "[ sweep ]: the job file is not its own scenario" || bad "[ sweep ]: scenario line"
 
 # the largest sample counts: check answers at once (it summed the rows chunk
 # by chunk: hours at 2^53), and a run of more chunks than the file can mark
