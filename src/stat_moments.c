@@ -291,6 +291,8 @@ static int es_moments_merge_packed(void *s, const es_plan *p, const unsigned cha
         double lo = es_bits_f64(es_get_u64(buf + 32)), hi = es_bits_f64(es_get_u64(buf + 40));
         if (lo < m->min) m->min = lo;
         if (hi > m->max) m->max = hi;
+        m->min = m->min == 0 ? 0.0 : m->min; /* a state written before zeros were +0 */
+        m->max = m->max == 0 ? 0.0 : m->max;
         buf += 48;
         len -= 48;
         es_xsum *dst[4] = {&m->s1, &m->s2, &m->s1b, &m->s2b};
