@@ -1153,8 +1153,8 @@ static int es_find_scenario(es_load *L, const char *name, size_t *len)
     char beside[ES_JOB_PATHMAX + 16];
     snprintf(beside, sizeof beside, "%s/../inputs", dir);
     if (rc == -1) rc = es_try_scenario(L, beside, file, len, why, sizeof why);
-    if (rc == -1 && ECONSWEEP_DATADIR[0])
-        rc = es_try_scenario(L, ECONSWEEP_DATADIR, file, len, why, sizeof why);
+    const char *datadir = ECONSWEEP_DATADIR; /* empty: no installed scenarios */
+    if (rc == -1 && datadir[0]) rc = es_try_scenario(L, datadir, file, len, why, sizeof why);
     const char *env = getenv("ECONSWEEP_PATH");
     for (const char *p = env; rc == -1 && p && *p;) {
         const char *colon = strchr(p, ':');
