@@ -67,16 +67,14 @@ static inline uint64_t es_lhs_feistel(const uint64_t *key, unsigned h, uint64_t 
     return (l << h) | r;
 }
 
-/* The clones: the Feistel network's 64-bit products vectorise with AVX-512
- * (vpmullq), and GCC picks the version for the CPU at load time.  Integer
- * arithmetic, and the float steps are one conversion, one add and one
- * divide, each correctly rounded: every clone gives the same bits. */
-
 /* u[k] = (pi(first + k) + w[k]) / N for k < n (n <= ES_LHS_BLOCK): pi by
  * cycle walking.  The first pass of the network runs over the whole block as
  * one column loop; the few indices it leaves outside [0, N) (a share 1 - N /
  * 4^h of them) walk on, pass after pass, over a list of those still
- * outside. */
+ * outside.  Cloned (clones.h): the Feistel network's 64-bit products
+ * vectorise with AVX-512 (vpmullq).  Integer arithmetic, and the float steps
+ * are one conversion, one add and one divide, each correctly rounded: every
+ * clone gives the same bits. */
 ES_CLONES_V4
 static void es_lhs_column(const es_lhs *s, const uint64_t *key, uint64_t first, size_t n,
                           const double *restrict w, double *restrict u)

@@ -1875,7 +1875,6 @@ static const char *const es_stat_hints[] = {
     "p50",    "p75",         "p90",         "p95",        "p99",     "probability", "spearman",
     "prcc",   "first_order", "sobol_first", "sobol_total"};
 
-
 /* One [verify] line: STATISTIC(OUTPUT[, INPUT]) = VALUE +- TOLERANCE. */
 static void es_load_verify_line(es_load *L, const es_entry *e)
 {

@@ -61,11 +61,12 @@
  * a row at once into 64-bit sums flushed into the 128-bit ones before they
  * could overflow.  The same integers as row by row (tests/test_rank.c
  * compares the bytes).  Measured on jobs/openai_amazon.ini (21 inputs, 21
- * outputs): pass 2 takes 0.18 s for the default 131072 points, the pipeline's
- * recomputation of the rows included.  Memory per cell: about 16 n_out d
- * (M+1)
- * + 8 d M + 8 d^2 bytes (about 200 KB for 15 inputs, 16 outputs and M = 50)
- * and the outputs' CDF tables (the size of their sketches). */
+ * outputs): pass 2 takes 0.19 s for the default 131072 points, the pipeline's
+ * recomputation of the rows included.  Memory per cell: about
+ * 16 n_out d (M+1) + 8 d M + 8 d^2 bytes (about 200 KB for 15 inputs, 16
+ * outputs and M = 50) and the outputs' CDF tables (the size of their
+ * sketches); per state, tiles of 4 (d + 3 n_out) ES_RK_TILE bytes and 8 d M
+ * n_out bytes of 64-bit class sums. */
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
