@@ -69,9 +69,11 @@ static inline uint64_t es_lhs_feistel(const uint64_t *key, unsigned h, uint64_t 
 
 /* u[k] = (pi(first + k) + w[k]) / N for k < n (n <= ES_LHS_BLOCK): pi by
  * cycle walking.  The first pass of the network runs over the whole block as
- * one column loop; the few indices it leaves outside [0, N) (a share 1 - N /
- * 4^h of them) walk on, pass after pass, over a list of those still
- * outside.  Cloned (clones.h): the Feistel network's 64-bit products
+ * one column loop; the indices it leaves outside [0, N) (a share 1 - N / 4^h
+ * of them, up to three quarters) walk on, pass after pass, as a packed list
+ * of their values v[] and positions pend[]: each pass is again a column loop
+ * over v[], then the values are put back and the list is packed without a
+ * branch.  Cloned (clones.h): the Feistel network's 64-bit products
  * vectorise with AVX-512 (vpmullq).  Integer arithmetic, and the float steps
  * are one conversion, one add and one divide, each correctly rounded: every
  * clone gives the same bits. */
@@ -79,25 +81,27 @@ ES_CLONES_V4
 static void es_lhs_column(const es_lhs *s, const uint64_t *key, uint64_t first, size_t n,
                           const double *restrict w, double *restrict u)
 {
-    uint64_t x[ES_LHS_BLOCK], y[ES_LHS_BLOCK];
+    uint64_t x[ES_LHS_BLOCK], v[ES_LHS_BLOCK];
     uint16_t pend[ES_LHS_BLOCK];
     const unsigned h = s->half;
     const uint64_t mask = s->mask, N = s->n;
     for (size_t k = 0; k < n; k++)
         x[k] = es_lhs_feistel(key, h, mask, first + k);
     size_t np = 0;
-    for (size_t k = 0; k < n; k++) { /* the list, without a branch */
+    for (size_t k = 0; k < n; k++) {
         pend[np] = (uint16_t)k;
+        v[np] = x[k];
         np += x[k] >= N;
     }
     while (np) {
         for (size_t q = 0; q < np; q++)
-            y[q] = es_lhs_feistel(key, h, mask, x[pend[q]]);
+            v[q] = es_lhs_feistel(key, h, mask, v[q]);
         size_t m = 0;
         for (size_t q = 0; q < np; q++) {
-            x[pend[q]] = y[q];
+            x[pend[q]] = v[q];
             pend[m] = pend[q];
-            m += y[q] >= N;
+            v[m] = v[q];
+            m += v[q] >= N;
         }
         np = m;
     }
