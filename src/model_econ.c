@@ -518,8 +518,9 @@ static int es_econ_eval(const double *const *in, double *const *out, size_t n)
     for (size_t k = 0; k < n; k++) {
         const double usable = d[k] - 2 * e[k];
         G[k] = M_PI * usable * usable / (4 * A[k]) - M_PI * usable / sqrt(2 * A[k]);
-        Y[k] = es_econ_yield(D0[k] * A[k] / 100, alpha[k]);
     }
+    for (size_t k = 0; k < n; k++)
+        Y[k] = es_econ_yield(D0[k] * A[k] / 100, alpha[k]);
 
     es_econ_costs(in, out, n);
     const double *restrict I = in[ES_ECON_I], *restrict f = in[ES_ECON_F];
