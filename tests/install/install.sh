@@ -82,6 +82,7 @@ $(grep -i 'cmocka\|python' "$tmp/build/CMakeCache.txt" | head -5)" || ok "no cmo
 [ ! -e "$tmp/build/tests" ] && ! grep -qs add_test "$tmp/build/CTestTestfile.cmake" \
     && ok "no tests configured" || bad "tests configured although BUILD_TESTING=OFF"
 [ -x "$tmp/build/bench_kernel" ] && ok "bench_kernel built" || bad "bench_kernel missing"
+[ -x "$tmp/build/bench_model" ] && ok "bench_model built" || bad "bench_model missing"
 t1=$SECONDS
 if cmake --install "$tmp/build" >"$tmp/install.log" 2>&1; then
     ok "cmake --install to $prefix"

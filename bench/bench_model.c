@@ -1,0 +1,127 @@
+/* bench/bench_model.c JOB ROWS [REPEATS]: the model alone on one core, over
+ * the first ROWS rows of the job (their inputs drawn once by es_pipe, the
+ * sweep's own code), evaluated REPEATS times (default 40) in blocks of 4096
+ * rows as the pipeline does; prints the best of the repeats in ns a row, and
+ * a hash of the outputs (the same for any build with the same bits).
+ *
+ * The best of many repeats leaves out a VM's slow phases.  Run with ROWS
+ * whose columns stay in cache (8192 rows of the shipped job: its 37 input and
+ * 21 output columns take 3.8 MB) and with ROWS whose columns do not (65536
+ * rows, 30 MB), it shows how much of the model's time is waiting on memory.
+ * Jobs with scanned inputs or several evaluations a row are refused. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "job.h"
+#include "model.h"
+#include "pipe.h"
+#include "plan.h"
+
+#define BM_BLOCK 4096
+
+static double bm_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: bench_model JOB.ini ROWS [REPEATS]\n");
+        return 1;
+    }
+    const size_t rows = strtoull(argv[2], NULL, 10);
+    const int reps = argc > 3 ? atoi(argv[3]) : 40;
+    es_job job;
+    char err[8192];
+    if (es_job_load(&job, argv[1], err, sizeof err)) {
+        fputs(err, stderr);
+        return 2;
+    }
+    if (rows == 0 || reps < 1) {
+        fprintf(stderr, "bench_model: ROWS and REPEATS must be positive\n");
+        return 1;
+    }
+    if (job.samples < rows) job.samples = rows;
+    es_plan plan;
+    if (es_plan_init(&plan, &job, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    if (plan.evals != 1 || plan.nscan) {
+        fprintf(stderr, "bench_model: %s has %s; use a job without\n", argv[1],
+                plan.nscan ? "scanned inputs" : "several evaluations a row");
+        return 2;
+    }
+    es_pipe *pp = es_pipe_new(&plan, err, sizeof err);
+    if (!pp) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    const es_model *m = plan.model;
+    double **in = calloc(m->n_inputs, sizeof *in), **out = calloc(m->n_outputs, sizeof *out);
+    int *var = malloc(m->n_inputs * sizeof *var); /* the pipe's column of input i, or -1 */
+    const double **ib = calloc(m->n_inputs, sizeof *ib);
+    double **ob = calloc(m->n_outputs, sizeof *ob);
+    if (!in || !out || !var || !ib || !ob) return 2;
+    for (size_t i = 0; i < m->n_inputs; i++) {
+        var[i] = -1;
+        for (size_t k = 0; k < plan.d; k++)
+            if (job.unc[k] == (int)i) var[i] = (int)k;
+        if (!(in[i] = malloc(rows * sizeof(double)))) return 2;
+    }
+    for (size_t j = 0; j < m->n_outputs; j++)
+        if (!(out[j] = malloc(rows * sizeof(double)))) return 2;
+    size_t have = 0;
+    for (uint64_t c = 0; have < rows; c++) {
+        const size_t len = es_plan_chunk_len(&plan, c);
+        if (es_pipe_run(pp, es_plan_chunk_first(&plan, c), len, NULL)) return 3;
+        const size_t take = len < rows - have ? len : rows - have;
+        for (size_t i = 0; i < m->n_inputs; i++)
+            for (size_t r = 0; r < take; r++)
+                in[i][have + r] = var[i] >= 0 ? es_pipe_col(pp, (size_t)var[i])[r] : job.value[i];
+        have += take;
+    }
+    double best = 0;
+    for (int r = 0; r < reps; r++) {
+        const double t0 = bm_now();
+        for (size_t off = 0; off < rows; off += BM_BLOCK) {
+            const size_t n = rows - off < BM_BLOCK ? rows - off : BM_BLOCK;
+            for (size_t i = 0; i < m->n_inputs; i++)
+                ib[i] = in[i] + off;
+            for (size_t j = 0; j < m->n_outputs; j++)
+                ob[j] = out[j] + off;
+            if (m->eval(ib, ob, n)) return 3;
+        }
+        const double t = bm_now() - t0;
+        if (r == 0 || t < best) best = t;
+    }
+    uint64_t h = 0;
+    for (size_t j = 0; j < m->n_outputs; j++)
+        for (size_t r = 0; r < rows; r++) {
+            uint64_t b;
+            memcpy(&b, &out[j][r], sizeof b);
+            h = (h ^ b) * 0x100000001b3u;
+        }
+    printf("bench_model %s: %zu rows, %d repeats, one core: best %.1f ns/row, %.0f rows/s (outputs "
+           "hash %016llx)\n",
+           argv[1], rows, reps, 1e9 * best / (double)rows, (double)rows / best,
+           (unsigned long long)h);
+    for (size_t i = 0; i < m->n_inputs; i++)
+        free(in[i]);
+    for (size_t j = 0; j < m->n_outputs; j++)
+        free(out[j]);
+    free(in);
+    free(out);
+    free(var);
+    free(ib);
+    free(ob);
+    es_pipe_free(pp);
+    es_job_free(&job);
+    return 0;
+}
