@@ -49,6 +49,8 @@
 #include <string.h>
 #include <unuran.h>
 
+#include "clones.h"
+
 /* Phi^-1(0.95) */
 #define ES_Z95 1.6448536269514722
 /* the u-resolution asked of PINV, and checked */
@@ -272,7 +274,8 @@ static int es_uniform_init(es_dist *d, const int given[], const int where[], int
     return 0;
 }
 
-static void es_uniform_q(const es_dist *d, const double *u, double *x, size_t n)
+/* Cloned (clones.h): one product and one sum a value, rounded the same at any width */
+ES_CLONES static void es_uniform_q(const es_dist *d, const double *u, double *x, size_t n)
 {
     const double lo = d->p[0], w = d->p[1] - d->p[0];
     for (size_t k = 0; k < n; k++)
@@ -446,7 +449,8 @@ static int es_triangular_init(es_dist *d, const int given[], const int where[], 
 
 /* below the mode low + sqrt(u w (mode-low)), above it high - sqrt((1-u) w
  * (high-mode)): one square root of the side's argument */
-static void es_triangular_q(const es_dist *d, const double *u, double *x, size_t n)
+/* Cloned (clones.h): products, a correctly rounded sqrt and selects */
+ES_CLONES static void es_triangular_q(const es_dist *d, const double *u, double *x, size_t n)
 {
     const double lo = d->p[0], hi = d->p[2], c = d->q[0], w = d->p[2] - d->p[0];
     const double wl = w * (d->p[1] - d->p[0]), wh = w * (d->p[2] - d->p[1]);

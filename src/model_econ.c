@@ -450,6 +450,19 @@ static inline double es_econ_yield(double z, double alpha)
     return exp(-alpha * lg);
 }
 
+/* Gross dies per wafer: a column loop with a sqrt and two divisions,
+ * cloned as the costs below are. */
+ES_CLONES static void es_econ_gross(const double *const *in, double *const *out, size_t n)
+{
+    const double *restrict A = in[ES_ECON_A], *restrict d = in[ES_ECON_D];
+    const double *restrict e = in[ES_ECON_E];
+    double *restrict G = out[ES_ECON_GROSS];
+    for (size_t k = 0; k < n; k++) {
+        const double usable = d[k] - 2 * e[k];
+        G[k] = M_PI * usable * usable / (4 * A[k]) - M_PI * usable / sqrt(2 * A[k]);
+    }
+}
+
 /* The costs and sizes: plain arithmetic over the columns, vectorised (AVX2
  * and AVX-512 clones: the same roundings at every width). */
 ES_CLONES static void es_econ_costs(const double *const *in, double *const *out, size_t n)
@@ -505,20 +518,17 @@ ES_CLONES static void es_econ_costs(const double *const *in, double *const *out,
     }
 }
 
-/* The evaluation runs in three column loops over the n samples: the chip's
- * geometry and yield (libm calls); the costs and sizes, plain arithmetic the
- * compiler vectorises (es_econ_costs); the cash flows with their annuity, and the IRR of
- * 256 samples at a time (es_econ_irr_block).  Intermediate columns live in the outputs. */
+/* The evaluation runs in column loops over the n samples: the chip's gross
+ * dies (es_econ_gross) and yield (libm calls); the costs and sizes, plain
+ * arithmetic the compiler vectorises (es_econ_costs); the cash flows with
+ * their annuity, and the IRR of 256 samples at a time (es_econ_irr_block).
+ * Intermediate columns live in the outputs. */
 static int es_econ_eval(const double *const *in, double *const *out, size_t n)
 {
     const double *restrict A = in[ES_ECON_A], *restrict D0 = in[ES_ECON_D0];
     const double *restrict alpha = in[ES_ECON_ALPHA];
-    const double *restrict d = in[ES_ECON_D], *restrict e = in[ES_ECON_E];
-    double *restrict G = out[ES_ECON_GROSS], *restrict Y = out[ES_ECON_YIELD];
-    for (size_t k = 0; k < n; k++) {
-        const double usable = d[k] - 2 * e[k];
-        G[k] = M_PI * usable * usable / (4 * A[k]) - M_PI * usable / sqrt(2 * A[k]);
-    }
+    double *restrict Y = out[ES_ECON_YIELD];
+    es_econ_gross(in, out, n);
     for (size_t k = 0; k < n; k++)
         Y[k] = es_econ_yield(D0[k] * A[k] / 100, alpha[k]);
 

@@ -85,8 +85,9 @@ es_philox_block(uint64_t seed, uint32_t c, uint64_t first, size_t n, uint32_t w[
     }
 }
 
-/* the uniform of words (hi, lo), for a column */
-static void es_rng_open01_n(const uint32_t *restrict hi, const uint32_t *restrict lo, size_t n,
+/* the uniform of words (hi, lo), for a column.  Cloned: x86-64-v4 converts
+ * 64-bit integers to doubles in vectors (AVX-512DQ); each step is exact. */
+ES_CLONES_V4 static void es_rng_open01_n(const uint32_t *restrict hi, const uint32_t *restrict lo, size_t n,
                             double *restrict u)
 {
     for (size_t k = 0; k < n; k++)
