@@ -13,8 +13,8 @@
  * vectorises (SSE2 pmuludq: two lanes; AVX2 four, AVX-512 eight, on the
  * clones made for those CPUs): integer arithmetic, the same bits on every
  * CPU.  Random123's philox4x32 stays the reference (es_rng_words, the tests). */
-#include "clones.h"
 #include "rng.h"
+#include "clones.h"
 
 #include <Random123/philox.h>
 
@@ -55,8 +55,8 @@ void es_rng_uniform2(uint64_t seed, uint32_t pair, uint64_t index, double u[2])
  * multipliers M0, M1 and the round's key (k0, k1):
  *   (x0, x1, x2, x3) <- (hi(M1 x2) ^ x1 ^ k0, lo(M1 x2), hi(M0 x0) ^ x3 ^ k1, lo(M0 x0)),
  * the key growing by the Weyl constants between rounds. */
-ES_CLONES static void
-es_philox_block(uint64_t seed, uint32_t c, uint64_t first, size_t n, uint32_t w[4][ES_RNG_BLOCK])
+ES_CLONES static void es_philox_block(uint64_t seed, uint32_t c, uint64_t first, size_t n,
+                                      uint32_t w[4][ES_RNG_BLOCK])
 {
     uint32_t ka[10], kb[10];
     ka[0] = (uint32_t)seed;
@@ -87,8 +87,8 @@ es_philox_block(uint64_t seed, uint32_t c, uint64_t first, size_t n, uint32_t w[
 
 /* the uniform of words (hi, lo), for a column.  Cloned: x86-64-v4 converts
  * 64-bit integers to doubles in vectors (AVX-512DQ); each step is exact. */
-ES_CLONES_V4 static void es_rng_open01_n(const uint32_t *restrict hi, const uint32_t *restrict lo, size_t n,
-                            double *restrict u)
+ES_CLONES_V4 static void es_rng_open01_n(const uint32_t *restrict hi, const uint32_t *restrict lo,
+                                         size_t n, double *restrict u)
 {
     for (size_t k = 0; k < n; k++)
         u[k] = es_rng_to_open01(hi[k], lo[k]);
