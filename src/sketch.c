@@ -213,6 +213,23 @@ static inline uint64_t *es_side_page(es_sketch_side *sd, int32_t b)
     return es_side_page_slow(sd, b);
 }
 
+/* The common case of es_sketch_locate, a normal x (neither 0, subnormal
+ * nor infinite; the caller has tested a = |x|'s bits): the octave's index
+ * b and the bucket j, with the comparison m >= B[j+1] made on the bits (for
+ * positive doubles the order of the bits is the order of the values, and
+ * B[K] = 2 lies above every m).  The same b and j as es_sketch_locate
+ * (tests/test_sketch.c). */
+static inline int es_sketch_locate_normal(uint64_t a, int32_t *b)
+{
+    const uint64_t frac = a & 0x000fffffffffffffull;
+    int jj = es_sketch_T[frac >> 45];
+    uint64_t bb;
+    memcpy(&bb, &es_sketch_B[jj + 1], sizeof bb);
+    jj += (0x3ff0000000000000ull | frac) >= bb;
+    *b = (int32_t)(a >> 52) - 1023 - ES_SKETCH_EMIN;
+    return jj;
+}
+
 int es_sketch_add_n(es_sketch *s, const double *x, size_t n)
 {
     double lo = s->min, hi = s->max;
@@ -220,21 +237,29 @@ int es_sketch_add_n(es_sketch *s, const double *x, size_t n)
     int rc = 0;
     for (size_t k = 0; k < n; k++) {
         double v = x[k];
-        if (!isfinite(v)) continue;
-        if (v == 0) {
+        uint64_t bits;
+        memcpy(&bits, &v, sizeof bits);
+        const uint64_t a = bits & 0x7fffffffffffffffull;
+        int32_t b;
+        int j;
+        if (a - 0x0010000000000000ull < 0x7fe0000000000000ull) { /* normal */
+            j = es_sketch_locate_normal(a, &b);
+        } else if (a >= 0x7ff0000000000000ull) { /* infinite or NaN: skipped */
+            continue;
+        } else if (a == 0) {
             v = 0.0; /* -0 counts as +0: min and max must not depend on the order */
             zero++;
-        } else {
-            int32_t b;
-            int j;
-            int neg = es_sketch_locate(v, &b, &j);
-            uint64_t *pg = es_side_page(neg ? &s->neg : &s->pos, b);
-            if (!pg) {
-                rc = -1;
-                continue;
-            }
-            pg[j]++;
+            goto range;
+        } else { /* subnormal */
+            es_sketch_locate(v, &b, &j);
         }
+        uint64_t *pg = es_side_page(bits >> 63 ? &s->neg : &s->pos, b);
+        if (!pg) {
+            rc = -1;
+            continue;
+        }
+        pg[j]++;
+    range:
         lo = v < lo ? v : lo;
         hi = v > hi ? v : hi;
         added++;

@@ -73,6 +73,88 @@ static void test_table(void **state)
     assert_int_equal(es_sketch_key(-DBL_MAX), -ES_SKETCH_KEYMAX);
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* es_sketch_add_n finds a normal value's bucket by its own fast path: every
+ * bucket it fills holds exactly the values es_sketch_key puts there, for
+ * every bucket bound of many octaves and the double just below it, both
+ * signs, the ends of the normal range, subnormals, zeros, random values, and
+ * non-finite values (skipped); and min, max and the count are those of the
+ * finite values. */
+static void test_add_keys(void **state)
+{
+    (void)state;
+    const size_t cap = 400000;
+    double *x = malloc(cap * sizeof *x);
+    int64_t *key = malloc(cap * sizeof *key);
+    assert_non_null(x);
+    assert_non_null(key);
+    size_t n = 0;
+    for (int j = 0; j < ES_SKETCH_K; j++) {
+        double lo, hi;
+        es_sketch_key_bounds(KEY_ONE + j, &lo, &hi);
+        for (int e = -1074; e <= 1023; e += (e < -1010 || e > 1010) ? 1 : 13) {
+            double L = ldexp(lo, e);
+            if (L == 0 || !isfinite(L)) continue;
+            const double v[4] = {L, -L, nextafter(L, 0), -nextafter(L, 0)};
+            for (int i = 0; i < 4; i++)
+                x[n++] = v[i];
+        }
+    }
+    const double ends[] = {DBL_MIN, nextafter(DBL_MIN, 0), DBL_TRUE_MIN, DBL_MAX, -DBL_MIN,
+                           -nextafter(DBL_MIN, 0), -DBL_TRUE_MIN, -DBL_MAX, 0.0, -0.0, 1.0, -1.0,
+                           nextafter(2.0, 0), nextafter(1.0, 2)};
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
+        x[n++] = ends[i];
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 29);
+    while (n < cap - 3) {
+        uint64_t bits = ((uint64_t)gsl_rng_get(r) << 32) ^ gsl_rng_get(r);
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        if (isfinite(v)) x[n++] = v;
+    }
+    gsl_rng_free(r);
+    const size_t finite = n;
+    x[n++] = NAN;
+    x[n++] = INFINITY;
+    x[n++] = -INFINITY;
+    double mn = INFINITY, mx = -INFINITY;
+    for (size_t i = 0; i < finite; i++) {
+        key[i] = es_sketch_key(x[i]);
+        double w = x[i] == 0 ? 0.0 : x[i];
+        mn = w < mn ? w : mn;
+        mx = w > mx ? w : mx;
+    }
+    qsort(key, finite, sizeof *key, cmp_i64);
+    es_sketch s;
+    es_sketch_init(&s);
+    assert_int_equal(es_sketch_add_n(&s, x, n), 0);
+    assert_true(es_sketch_count(&s) == finite);
+    assert_memory_equal(&s.min, &mn, sizeof mn);
+    assert_memory_equal(&s.max, &mx, sizeof mx);
+    es_sketch_iter it = ES_SKETCH_ITER_INIT;
+    es_sketch_bucket b;
+    size_t at = 0;
+    while (es_sketch_next(&s, &it, &b)) {
+        size_t c = 0;
+        while (at + c < finite && key[at + c] == b.key)
+            c++;
+        if (c == 0 || c != b.count)
+            fail_msg("bucket %lld holds %llu values, es_sketch_key gives %zu", (long long)b.key,
+                     (unsigned long long)b.count, c);
+        at += c;
+    }
+    assert_true(at == finite);
+    es_sketch_free(&s);
+    free(key);
+    free(x);
+}
+
 /* Every quantile p = 0.01 .. 0.99 of the sketch within alpha |x_(k)| of the
  * exact order statistic x_(k), k = floor(p (n-1)); and the ranker agrees with
  * the CDF, which is within one bucket's mass of the exact mid-rank. */
@@ -526,6 +608,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
+        cmocka_unit_test(test_add_keys),
         cmocka_unit_test(test_normal),
         cmocka_unit_test(test_lognormal),
         cmocka_unit_test(test_mixture),
