@@ -105,9 +105,20 @@ static void test_add_keys(void **state)
                 x[n++] = v[i];
         }
     }
-    const double ends[] = {DBL_MIN, nextafter(DBL_MIN, 0), DBL_TRUE_MIN, DBL_MAX, -DBL_MIN,
-                           -nextafter(DBL_MIN, 0), -DBL_TRUE_MIN, -DBL_MAX, 0.0, -0.0, 1.0, -1.0,
-                           nextafter(2.0, 0), nextafter(1.0, 2)};
+    const double ends[] = {DBL_MIN,
+                           nextafter(DBL_MIN, 0),
+                           DBL_TRUE_MIN,
+                           DBL_MAX,
+                           -DBL_MIN,
+                           -nextafter(DBL_MIN, 0),
+                           -DBL_TRUE_MIN,
+                           -DBL_MAX,
+                           0.0,
+                           -0.0,
+                           1.0,
+                           -1.0,
+                           nextafter(2.0, 0),
+                           nextafter(1.0, 2)};
     for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
         x[n++] = ends[i];
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -607,18 +618,12 @@ static void test_quantile_ci(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_table),
-        cmocka_unit_test(test_add_keys),
-        cmocka_unit_test(test_normal),
-        cmocka_unit_test(test_lognormal),
-        cmocka_unit_test(test_mixture),
-        cmocka_unit_test(test_merge_order_free),
-        cmocka_unit_test(test_constant),
-        cmocka_unit_test(test_extremes),
-        cmocka_unit_test(test_memory),
-        cmocka_unit_test(test_pack_roundtrip),
-        cmocka_unit_test(test_corrupt),
-        cmocka_unit_test(test_cdf),
+        cmocka_unit_test(test_table),       cmocka_unit_test(test_add_keys),
+        cmocka_unit_test(test_normal),      cmocka_unit_test(test_lognormal),
+        cmocka_unit_test(test_mixture),     cmocka_unit_test(test_merge_order_free),
+        cmocka_unit_test(test_constant),    cmocka_unit_test(test_extremes),
+        cmocka_unit_test(test_memory),      cmocka_unit_test(test_pack_roundtrip),
+        cmocka_unit_test(test_corrupt),     cmocka_unit_test(test_cdf),
         cmocka_unit_test(test_quantile_ci),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
