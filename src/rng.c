@@ -58,30 +58,36 @@ void es_rng_uniform2(uint64_t seed, uint32_t pair, uint64_t index, double u[2])
 ES_CLONES static void es_philox_block(uint64_t seed, uint32_t c, uint64_t first, size_t n,
                                       uint32_t w[4][ES_RNG_BLOCK])
 {
-    uint32_t ka[10], kb[10];
+    /* The words are held in 64-bit variables below 2^32, so that the
+     * vectorised loop works in 64-bit lanes throughout (vpmuludq multiplies
+     * their low halves) instead of moving words between 32- and 64-bit
+     * lanes every round. */
+    const uint64_t lo32 = 0xffffffffu;
+    uint64_t ka[10], kb[10];
     ka[0] = (uint32_t)seed;
     kb[0] = (uint32_t)(seed >> 32);
     for (int r = 1; r < 10; r++) {
-        ka[r] = ka[r - 1] + PHILOX_W32_0;
-        kb[r] = kb[r - 1] + PHILOX_W32_1;
+        ka[r] = (ka[r - 1] + PHILOX_W32_0) & lo32;
+        kb[r] = (kb[r - 1] + PHILOX_W32_1) & lo32;
     }
     uint32_t *restrict w0 = w[0], *restrict w1 = w[1], *restrict w2 = w[2], *restrict w3 = w[3];
     for (size_t k = 0; k < n; k++) {
         const uint64_t i = first + k;
-        uint32_t x0 = (uint32_t)i, x1 = (uint32_t)(i >> 32), x2 = c, x3 = 0;
+        uint64_t x0 = i & lo32, x1 = i >> 32, x2 = c, x3 = 0;
         for (int r = 0; r < 10; r++) {
-            const uint64_t p0 = (uint64_t)PHILOX_M4x32_0 * x0, p1 = (uint64_t)PHILOX_M4x32_1 * x2;
-            const uint32_t y0 = (uint32_t)(p1 >> 32) ^ x1 ^ ka[r];
-            const uint32_t y2 = (uint32_t)(p0 >> 32) ^ x3 ^ kb[r];
-            x1 = (uint32_t)p1;
-            x3 = (uint32_t)p0;
+            const uint64_t p0 = (uint64_t)PHILOX_M4x32_0 * (x0 & lo32);
+            const uint64_t p1 = (uint64_t)PHILOX_M4x32_1 * (x2 & lo32);
+            const uint64_t y0 = (p1 >> 32) ^ x1 ^ ka[r];
+            const uint64_t y2 = (p0 >> 32) ^ x3 ^ kb[r];
+            x1 = p1 & lo32;
+            x3 = p0 & lo32;
             x0 = y0;
             x2 = y2;
         }
-        w0[k] = x0;
-        w1[k] = x1;
-        w2[k] = x2;
-        w3[k] = x3;
+        w0[k] = (uint32_t)x0;
+        w1[k] = (uint32_t)x1;
+        w2[k] = (uint32_t)x2;
+        w3[k] = (uint32_t)x3;
     }
 }
 
