@@ -29,32 +29,19 @@ static double bm_now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-int main(int argc, char **argv)
+/* Times the model over the job's first rows; 0, or 2 for a job it cannot
+ * time or out of memory, 3 when the pipeline or the model fails. */
+static int bm_run(es_job *job, const char *path, size_t rows, int reps)
 {
-    if (argc < 3) {
-        fprintf(stderr, "usage: bench_model JOB.ini ROWS [REPEATS]\n");
-        return 1;
-    }
-    const size_t rows = strtoull(argv[2], NULL, 10);
-    const int reps = argc > 3 ? atoi(argv[3]) : 40;
-    es_job job;
     char err[8192];
-    if (es_job_load(&job, argv[1], err, sizeof err)) {
-        fputs(err, stderr);
-        return 2;
-    }
-    if (rows == 0 || reps < 1) {
-        fprintf(stderr, "bench_model: ROWS and REPEATS must be positive\n");
-        return 1;
-    }
-    if (job.samples < rows) job.samples = rows;
+    if (job->samples < rows) job->samples = rows;
     es_plan plan;
-    if (es_plan_init(&plan, &job, err, sizeof err)) {
+    if (es_plan_init(&plan, job, err, sizeof err)) {
         fprintf(stderr, "%s\n", err);
         return 2;
     }
     if (plan.evals != 1 || plan.nscan) {
-        fprintf(stderr, "bench_model: %s has %s; use a job without\n", argv[1],
+        fprintf(stderr, "bench_model: %s has %s; use a job without\n", path,
                 plan.nscan ? "scanned inputs" : "several evaluations a row");
         return 2;
     }
@@ -64,27 +51,29 @@ int main(int argc, char **argv)
         return 2;
     }
     const es_model *m = plan.model;
+    int rc = 2;
     double **in = calloc(m->n_inputs, sizeof *in), **out = calloc(m->n_outputs, sizeof *out);
     int *var = malloc(m->n_inputs * sizeof *var); /* the pipe's column of input i, or -1 */
     const double **ib = calloc(m->n_inputs, sizeof *ib);
     double **ob = calloc(m->n_outputs, sizeof *ob);
-    if (!in || !out || !var || !ib || !ob) return 2;
+    if (!in || !out || !var || !ib || !ob) goto done;
     for (size_t i = 0; i < m->n_inputs; i++) {
         var[i] = -1;
         for (size_t k = 0; k < plan.d; k++)
-            if (job.unc[k] == (int)i) var[i] = (int)k;
-        if (!(in[i] = malloc(rows * sizeof(double)))) return 2;
+            if (job->unc[k] == (int)i) var[i] = (int)k;
+        if (!(in[i] = malloc(rows * sizeof(double)))) goto done;
     }
     for (size_t j = 0; j < m->n_outputs; j++)
-        if (!(out[j] = malloc(rows * sizeof(double)))) return 2;
+        if (!(out[j] = malloc(rows * sizeof(double)))) goto done;
+    rc = 3;
     size_t have = 0;
     for (uint64_t c = 0; have < rows; c++) {
         const size_t len = es_plan_chunk_len(&plan, c);
-        if (es_pipe_run(pp, es_plan_chunk_first(&plan, c), len, NULL)) return 3;
+        if (es_pipe_run(pp, es_plan_chunk_first(&plan, c), len, NULL)) goto done;
         const size_t take = len < rows - have ? len : rows - have;
         for (size_t i = 0; i < m->n_inputs; i++)
             for (size_t r = 0; r < take; r++)
-                in[i][have + r] = var[i] >= 0 ? es_pipe_col(pp, (size_t)var[i])[r] : job.value[i];
+                in[i][have + r] = var[i] >= 0 ? es_pipe_col(pp, (size_t)var[i])[r] : job->value[i];
         have += take;
     }
     double best = 0;
@@ -96,7 +85,7 @@ int main(int argc, char **argv)
                 ib[i] = in[i] + off;
             for (size_t j = 0; j < m->n_outputs; j++)
                 ob[j] = out[j] + off;
-            if (m->eval(ib, ob, n)) return 3;
+            if (m->eval(ib, ob, n)) goto done;
         }
         const double t = bm_now() - t0;
         if (r == 0 || t < best) best = t;
@@ -110,11 +99,14 @@ int main(int argc, char **argv)
         }
     printf("bench_model %s: %zu rows, %d repeats, one core: best %.1f ns/row, %.0f rows/s (outputs "
            "hash %016llx)\n",
-           argv[1], rows, reps, 1e9 * best / (double)rows, (double)rows / best,
-           (unsigned long long)h);
-    for (size_t i = 0; i < m->n_inputs; i++)
+           path, rows, reps, 1e9 * best / (double)rows, (double)rows / best, (unsigned long long)h);
+    rc = 0;
+done:
+    if (rc == 2) fprintf(stderr, "bench_model: out of memory for %zu rows\n", rows);
+    if (rc == 3) fprintf(stderr, "bench_model: the pipeline or the model failed\n");
+    for (size_t i = 0; in && i < m->n_inputs; i++)
         free(in[i]);
-    for (size_t j = 0; j < m->n_outputs; j++)
+    for (size_t j = 0; out && j < m->n_outputs; j++)
         free(out[j]);
     free(in);
     free(out);
@@ -122,6 +114,30 @@ int main(int argc, char **argv)
     free(ib);
     free(ob);
     es_pipe_free(pp);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: bench_model JOB.ini ROWS [REPEATS]\n");
+        return 1;
+    }
+    char *end;
+    const unsigned long long rows = strtoull(argv[2], &end, 10);
+    const int reps = argc > 3 ? atoi(argv[3]) : 40;
+    if (*end || rows == 0 || rows > ((size_t)1 << 32) || reps < 1) {
+        fprintf(stderr, "bench_model: ROWS must be a whole number in [1, 2^32] and REPEATS "
+                        "positive\n");
+        return 1;
+    }
+    es_job job;
+    char err[8192];
+    if (es_job_load(&job, argv[1], err, sizeof err)) {
+        fputs(err, stderr);
+        return 2;
+    }
+    int rc = bm_run(&job, argv[1], (size_t)rows, reps);
     es_job_free(&job);
-    return 0;
+    return rc;
 }
