@@ -9,10 +9,10 @@
  * of even dimensions' first words changed with it, once.)
  *
  * The batch functions compute the rounds for a block of consecutive indices
- * as column loops of 32-bit words with 32 x 32 -> 64-bit products, which GCC
- * vectorises (SSE2 pmuludq: two lanes; AVX2 four, AVX-512 eight, on the
- * clones made for those CPUs): integer arithmetic, the same bits on every
- * CPU.  Random123's philox4x32 stays the reference (es_rng_words, the tests). */
+ * as column loops of 32-bit words, held in 64-bit variables, with 32 x 32 ->
+ * 64-bit products, which GCC vectorises (SSE2 pmuludq: two lanes; AVX2 four,
+ * AVX-512 eight, on the clones made for those CPUs): integer arithmetic, the
+ * same bits on every CPU.  Random123's philox4x32 stays the reference (es_rng_words, the tests). */
 #include "rng.h"
 #include "clones.h"
 
@@ -30,7 +30,13 @@ void es_rng_words(uint64_t seed, uint32_t dim, uint64_t index, uint32_t out[4])
 static inline double es_rng_to_open01(uint32_t hi, uint32_t lo)
 {
     uint64_t bits = (((uint64_t)hi << 32) | lo) >> 11; /* 53 bits */
-    return ((double)bits + 0.5) * 0x1.0p-53;
+    const double u = ((double)bits + 0.5) * 0x1.0p-53;
+    return u < 1 ? u : 0x1.fffffffffffffp-1; /* 2^53 - 1/2 rounds to 2^53 */
+}
+
+double es_rng_open01(uint32_t hi, uint32_t lo)
+{
+    return es_rng_to_open01(hi, lo);
 }
 
 double es_rng_uniform(uint64_t seed, uint32_t dim, uint64_t index)
@@ -92,7 +98,9 @@ ES_CLONES static void es_philox_block(uint64_t seed, uint32_t c, uint64_t first,
 }
 
 /* the uniform of words (hi, lo), for a column.  Cloned: x86-64-v4 converts
- * 64-bit integers to doubles in vectors (AVX-512DQ); each step is exact. */
+ * 64-bit integers to doubles in vectors (AVX-512DQ); the conversion is
+ * exact, the sum and the product correctly rounded and the select exact, so
+ * every clone gives the same bits. */
 ES_CLONES_V4 static void es_rng_open01_n(const uint32_t *restrict hi, const uint32_t *restrict lo,
                                          size_t n, double *restrict u)
 {

@@ -13,10 +13,16 @@
 /* The four 32-bit words of Philox4x32-10 for counter (index, c) and key seed. */
 void es_rng_words(uint64_t seed, uint32_t c, uint64_t index, uint32_t out[4]);
 
-/* The uniform of dimension dim at index, in the open interval (0,1): the
- * top 53 bits of words 0-1 (dim even) or 2-3 (dim odd) of counter (index,
- * dim >> 1), offset by half a step, so 0 and 1 are never returned. */
+/* The uniform of dimension dim at index, in the open interval (0,1):
+ * es_rng_open01 of words 0-1 (dim even) or 2-3 (dim odd) of counter (index,
+ * dim >> 1). */
 double es_rng_uniform(uint64_t seed, uint32_t dim, uint64_t index);
+
+/* The uniform of two words, in the open interval (0,1): their top 53 bits b
+ * as (b + 1/2) 2^-53, rounded to a double (b + 1/2 rounds to even when b >=
+ * 2^52), and the largest double below 1 where that rounds to 1 (b = 2^53 -
+ * 1).  0 and 1 are never returned. */
+double es_rng_open01(uint32_t hi, uint32_t lo);
 
 /* Dimensions 2 pair and 2 pair + 1 at index, from one call: u[0], u[1]. */
 void es_rng_uniform2(uint64_t seed, uint32_t pair, uint64_t index, double u[2]);

@@ -118,6 +118,27 @@ static void test_dimension_pairs(void **state)
     }
 }
 
+/* The uniform of two words: in (0, 1) at both ends, 1 never returned (the
+ * top 53 bits all ones give (2^53 - 1/2) 2^-53, which rounds to 1), and
+ * non-decreasing in the words. */
+static void test_open01_ends(void **state)
+{
+    (void)state;
+    assert_true(es_rng_open01(0, 0) == 0x1p-54);
+    assert_true(es_rng_open01(0, 0x7ff) == 0x1p-54); /* the low 11 bits are dropped */
+    assert_true(es_rng_open01(0xffffffffu, 0xffffffffu) == 0x1.fffffffffffffp-1);
+    assert_true(es_rng_open01(0xffffffffu, 0xfffff800u) == 0x1.fffffffffffffp-1);
+    /* b = 2^53 - 2: b + 1/2 is a tie, to even: 1 - 2^-52 */
+    assert_true(es_rng_open01(0xffffffffu, 0xfffff000u) == 0x1.ffffffffffffep-1);
+    double prev = 0;
+    for (uint64_t b = 0; b < ((uint64_t)1 << 53); b += ((uint64_t)1 << 40) - 1) {
+        const uint64_t w = b << 11;
+        const double u = es_rng_open01((uint32_t)(w >> 32), (uint32_t)w);
+        assert_true(u > 0 && u < 1 && u >= prev);
+        prev = u;
+    }
+}
+
 /* The batches (column loops, vectorised, CPU clones) give the bits of the
  * single calls: across blocks, odd lengths, and an index range that carries
  * into the counter's high word. */
@@ -148,7 +169,7 @@ int main(void)
         cmocka_unit_test(test_known_answer_zero),          cmocka_unit_test(test_counter_layout),
         cmocka_unit_test(test_uniform_known_value),        cmocka_unit_test(test_uniform_moments),
         cmocka_unit_test(test_dimensions_independent),     cmocka_unit_test(test_dimension_pairs),
-        cmocka_unit_test(test_batches_equal_single_calls),
+        cmocka_unit_test(test_batches_equal_single_calls), cmocka_unit_test(test_open01_ends),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
