@@ -8,7 +8,8 @@
  * whose columns stay in cache (8192 rows of the shipped job: its 37 input and
  * 21 output columns take 3.8 MB) and with ROWS whose columns do not (65536
  * rows, 30 MB), it shows how much of the model's time is waiting on memory.
- * Jobs with scanned inputs or several evaluations a row are refused. */
+ * Jobs with scanned inputs or several evaluations a row, and ROWS above the
+ * job's samples, are refused (exit code 2; 1 for bad arguments). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,11 @@ static double bm_now(void)
 static int bm_run(es_job *job, const char *path, size_t rows, int reps)
 {
     char err[8192];
-    if (job->samples < rows) job->samples = rows;
+    if (rows > job->samples) {
+        fprintf(stderr, "bench_model: ROWS = %zu is more than the %llu samples of %s\n", rows,
+                (unsigned long long)job->samples, path);
+        return 2;
+    }
     es_plan plan;
     if (es_plan_init(&plan, job, err, sizeof err)) {
         fprintf(stderr, "%s\n", err);
@@ -125,10 +130,12 @@ int main(int argc, char **argv)
     }
     char *end;
     const unsigned long long rows = strtoull(argv[2], &end, 10);
-    const int reps = argc > 3 ? atoi(argv[3]) : 40;
-    if (*end || rows == 0 || rows > ((size_t)1 << 32) || reps < 1) {
-        fprintf(stderr, "bench_model: ROWS must be a whole number in [1, 2^32] and REPEATS "
-                        "positive\n");
+    const char *reps_text = argc > 3 ? argv[3] : "40";
+    char *reps_end;
+    const long reps = strtol(reps_text, &reps_end, 10);
+    if (*end || rows == 0 || rows > ((size_t)1 << 32) || *reps_end || reps < 1 || reps > 1000000) {
+        fprintf(stderr, "bench_model: ROWS must be a whole number in [1, 2^32] and REPEATS one "
+                        "in [1, 1000000]\n");
         return 1;
     }
     es_job job;
@@ -137,7 +144,7 @@ int main(int argc, char **argv)
         fputs(err, stderr);
         return 2;
     }
-    int rc = bm_run(&job, argv[1], (size_t)rows, reps);
+    int rc = bm_run(&job, argv[1], (size_t)rows, (int)reps);
     es_job_free(&job);
     return rc;
 }
