@@ -22,8 +22,10 @@
  *   2014; constants of Stafford's "Mix13"), the round keys k_r 64-bit words
  *   of Philox(seed; counter = (r/2, ES_STREAM_LHS_KEY + j)).
  *
- * Cost (2.1 GHz EPYC): 13 ns per network pass, 11 ns per jitter; 26 to 65
- * ns per point and dimension as 4^h / N goes from 1 to 4.
+ * Cost (AMD EPYC, the AVX-512 clone; perf shares of bench_kernel at
+ * 3ed1fb1): about 3 ns per point and dimension at 4^h / N = 1.05 (the
+ * network, the list of values to walk on and the division by N), about 15
+ * ns at 4^h / N = 4; the jitter's Philox about 1.5 ns.
  *
  * A point depends on (seed, j, i, N) only.  u lies in the closed stratum
  * [pi/N, (pi+1)/N] up to the rounding of its edges (the sum and the quotient

@@ -448,8 +448,8 @@ static int es_triangular_init(es_dist *d, const int given[], const int where[], 
 }
 
 /* below the mode low + sqrt(u w (mode-low)), above it high - sqrt((1-u) w
- * (high-mode)): one square root of the side's argument */
-/* Cloned (clones.h): products, a correctly rounded sqrt and selects */
+ * (high-mode)): one square root of the side's argument.  Cloned (clones.h):
+ * products, a correctly rounded sqrt and selects, the same bits. */
 ES_CLONES static void es_triangular_q(const es_dist *d, const double *u, double *x, size_t n)
 {
     const double lo = d->p[0], hi = d->p[2], c = d->q[0], w = d->p[2] - d->p[0];
