@@ -169,8 +169,11 @@ h5ls "$ES_TMP/s.h5/sample" >/dev/null 2>&1 && bad "store summary kept /sample" |
 h5ls "$ES_TMP/s.h5/outputs/investor_irr" >/dev/null 2>&1 && bad "store summary kept output rows" || ok "store summary has no output rows"
 h5dump -a /summary/mfu/mean "$ES_TMP/s.h5" >/dev/null 2>&1 && ok "store summary has summaries" || bad "summary missing"
 
-# progress lines (interval shortened for the test) and one closing line, from rank 0 only
-ECONSWEEP_PROGRESS_SECONDS=0.2 run_np 3 run "$ES_SRC/jobs/openai_amazon.ini" -o "$ES_TMP/p.h5" \
+# progress lines (interval shortened for the test) and one closing line, from rank 0 only.
+# Rank 0 prints after a block of its chunks once the interval has passed: 0.01 s
+# is well below one chunk's time however fast the machine (pass 1 of this run
+# took 0.18 s on 3 ranks of the 2-core test machine, so 0.2 s could leave no line)
+ECONSWEEP_PROGRESS_SECONDS=0.01 run_np 3 run "$ES_SRC/jobs/openai_amazon.ini" -o "$ES_TMP/p.h5" \
     --samples 300000 --store summary 2>"$ES_TMP/p.log"
 grep -Eq '^econsweep: progress [0-9]+/300000 samples \([0-9.]+%\), [0-9]+ samples/s, ETA [0-9]+:[0-9]{2}:[0-9]{2}$' "$ES_TMP/p.log" \
     && ok "progress lines" || { bad "progress lines"; cat "$ES_TMP/p.log"; }
