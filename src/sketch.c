@@ -50,28 +50,36 @@ static const unsigned char es_sketch_T[128] = {
 
 /* ---- buckets ---- */
 
+/* Octave b and sub-bucket j of the normal double whose bits are a (> 0):
+ * j = T[top 7 bits of the mantissa], one up when m >= B[j+1], compared on
+ * the bits (for positive doubles the order of the bits is the order of the
+ * values, and B[K] = 2 lies above every m). */
+static inline int es_sketch_find(uint64_t a, int32_t *b)
+{
+    const uint64_t frac = a & 0x000fffffffffffffull;
+    int j = es_sketch_T[frac >> 45];
+    uint64_t bb;
+    memcpy(&bb, &es_sketch_B[j + 1], sizeof bb);
+    j += (0x3ff0000000000000ull | frac) >= bb;
+    *b = (int32_t)(a >> 52) - 1023 - ES_SKETCH_EMIN;
+    return j;
+}
+
 /* Octave b and sub-bucket j of a finite x != 0; returns 1 when x < 0. */
 static inline int es_sketch_locate(double x, int32_t *b, int *j)
 {
     uint64_t bits;
     memcpy(&bits, &x, sizeof bits);
-    int neg = (int)(bits >> 63);
     uint64_t a = bits & 0x7fffffffffffffffull;
-    int32_t e = (int32_t)(a >> 52) - 1023;
+    int32_t shift = 0;
     if ((a >> 52) == 0) { /* subnormal: scale by 2^64, exactly */
         double y = fabs(x) * 0x1p64;
         memcpy(&a, &y, sizeof a);
-        e = (int32_t)(a >> 52) - 1023 - 64;
+        shift = 64;
     }
-    uint64_t frac = a & 0x000fffffffffffffull;
-    int jj = es_sketch_T[frac >> 45];
-    uint64_t mb = 0x3ff0000000000000ull | frac;
-    double m;
-    memcpy(&m, &mb, sizeof m);
-    jj += m >= es_sketch_B[jj + 1];
-    *b = e - ES_SKETCH_EMIN;
-    *j = jj;
-    return neg;
+    *j = es_sketch_find(a, b);
+    *b -= shift;
+    return (int)(bits >> 63);
 }
 
 static int64_t es_sketch_key_of(int neg, int32_t b, int j)
@@ -213,23 +221,6 @@ static inline uint64_t *es_side_page(es_sketch_side *sd, int32_t b)
     return es_side_page_slow(sd, b);
 }
 
-/* The common case of es_sketch_locate, a normal x (neither 0, subnormal
- * nor infinite; the caller has tested a = |x|'s bits): the octave's index
- * b and the bucket j, with the comparison m >= B[j+1] made on the bits (for
- * positive doubles the order of the bits is the order of the values, and
- * B[K] = 2 lies above every m).  The same b and j as es_sketch_locate
- * (tests/test_sketch.c). */
-static inline int es_sketch_locate_normal(uint64_t a, int32_t *b)
-{
-    const uint64_t frac = a & 0x000fffffffffffffull;
-    int jj = es_sketch_T[frac >> 45];
-    uint64_t bb;
-    memcpy(&bb, &es_sketch_B[jj + 1], sizeof bb);
-    jj += (0x3ff0000000000000ull | frac) >= bb;
-    *b = (int32_t)(a >> 52) - 1023 - ES_SKETCH_EMIN;
-    return jj;
-}
-
 int es_sketch_add_n(es_sketch *s, const double *x, size_t n)
 {
     double lo = s->min, hi = s->max;
@@ -243,7 +234,7 @@ int es_sketch_add_n(es_sketch *s, const double *x, size_t n)
         int32_t b;
         int j;
         if (a - 0x0010000000000000ull < 0x7fe0000000000000ull) { /* normal */
-            j = es_sketch_locate_normal(a, &b);
+            j = es_sketch_find(a, &b);
         } else if (a >= 0x7ff0000000000000ull) { /* infinite or NaN: skipped */
             continue;
         } else if (a == 0) {

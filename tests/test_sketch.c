@@ -79,8 +79,9 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* es_sketch_add_n finds a normal value's bucket by its own fast path: every
- * bucket it fills holds exactly the values es_sketch_key puts there, for
+/* es_sketch_add_n sorts values by their bits (normal, subnormal, zero,
+ * non-finite) before finding a bucket: every bucket it fills holds exactly
+ * the values es_sketch_key puts there (test_table checks those keys), for
  * every bucket bound of many octaves and the double just below it, both
  * signs, the ends of the normal range, subnormals, zeros, random values, and
  * non-finite values (skipped); and min, max and the count are those of the
