@@ -64,7 +64,10 @@ int main(int argc, char **argv)
     }
     /* `run`: under mpiexec every rank gets here; only rank 0 speaks */
     es_sweep_install_signals(); /* a warning signal during start-up is not lost */
-    MPI_Init(&argc, &argv);
+    /* a second thread writes rows behind the computing when MPI allows it
+     * (the sweep checks what it was given and writes in line otherwise) */
+    int provided = MPI_THREAD_SINGLE;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_MULTIPLE, &provided);
     rc = es_sweep_run(MPI_COMM_WORLD, &cli.run);
     MPI_Finalize();
     return rc;

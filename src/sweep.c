@@ -38,6 +38,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ckpt.h"
@@ -49,6 +50,7 @@
 #include "stats.h"
 #include "store.h"
 #include "verify.h"
+#include "writer.h"
 
 #define ES_TAG_REQ 11
 #define ES_TAG_REPLY 12
@@ -143,7 +145,27 @@ static double es_progress_interval(void)
 
 /* ---- the run ---- */
 
+struct es_run;
+
+/* One epoch of a rank: its rows and the chunks it did.  Two of them take
+ * turns: the computing thread fills one while the writer writes the other. */
 typedef struct {
+    struct es_run *run;
+    size_t nslot;         /* chunks in the buffer (done or dropped) */
+    double *rowbuf;       /* [nvars][cap*chunk] */
+    uint64_t *slot_first; /* first row */
+    size_t *slot_len, *slot_off;
+    unsigned char *slot_missing;
+    size_t ndone, capdone; /* chunks done this epoch */
+    uint64_t *done_id, *done_sum;
+    /* the file's part of the epoch's end, for the writer */
+    uint64_t extent;     /* rows the row datasets hold after it */
+    size_t keep;         /* slots written (those inside the extent) */
+    unsigned char *blob; /* rank 0: the checkpoint */
+    uint64_t bloblen, rows_done;
+} es_epoch;
+
+typedef struct es_run {
     MPI_Comm comm;
     int rank, size;
     const es_run_opts *o;
@@ -166,14 +188,12 @@ typedef struct {
     uint64_t checksum, rows_done, generation;
     uint64_t todo; /* chunks of this run not done */
     /* this rank's epoch */
-    size_t cap;           /* chunks the row buffer holds */
-    size_t nslot;         /* chunks in the buffer (done or dropped) */
-    double *rowbuf;       /* [nvars][cap*chunk] */
-    uint64_t *slot_first; /* first row */
-    size_t *slot_len, *slot_off;
-    unsigned char *slot_missing;
-    size_t ndone, capdone; /* chunks done this epoch */
-    uint64_t *done_id, *done_sum;
+    size_t cap;     /* chunks a row buffer holds */
+    es_epoch ep[2]; /* ep[cur] is computed; the other is written or free */
+    int cur;
+    es_writer *writer; /* the file's part of an epoch's end, behind the computing */
+    MPI_Comm wcomm;    /* the writer's own messages (MPI_COMM_NULL: none) */
+    uint64_t epochs;   /* epochs ended in this run */
     uint64_t computed; /* rows this rank computed in the run */
     uint64_t extent;   /* rows the row datasets hold (the same on every rank) */
     double t0, last_ckpt, every;
@@ -451,6 +471,47 @@ static double *es_alloc_rows(size_t bytes)
     return p;
 }
 
+static int es_epoch_alloc(es_run *run, es_epoch *e, size_t rowbytes, size_t slots)
+{
+    e->run = run;
+    e->rowbuf = rowbytes ? es_alloc_rows(slots * rowbytes) : NULL;
+    e->slot_first = malloc(slots * sizeof *e->slot_first);
+    e->slot_len = malloc(slots * sizeof *e->slot_len);
+    e->slot_off = malloc(slots * sizeof *e->slot_off);
+    e->slot_missing = malloc(slots);
+    e->capdone = 64;
+    e->done_id = malloc(e->capdone * sizeof *e->done_id);
+    e->done_sum = malloc(e->capdone * sizeof *e->done_sum);
+    return (rowbytes && !e->rowbuf) || !e->slot_first || !e->slot_len || !e->slot_off ||
+                   !e->slot_missing || !e->done_id || !e->done_sum
+               ? -1
+               : 0;
+}
+
+static void es_epoch_free(es_epoch *e)
+{
+    free(e->rowbuf);
+    free(e->slot_first);
+    free(e->slot_len);
+    free(e->slot_off);
+    free(e->slot_missing);
+    free(e->done_id);
+    free(e->done_sum);
+    free(e->blob);
+}
+
+static void es_epoch_write(void *job);
+
+/* Rows are written behind the computing when MPI allows a second thread to
+ * call it (MPI_THREAD_MULTIPLE) and ECONSWEEP_WRITE_BEHIND is not 0. */
+static int es_write_behind(void)
+{
+    int level = MPI_THREAD_SINGLE;
+    MPI_Query_thread(&level);
+    const char *e = getenv("ECONSWEEP_WRITE_BEHIND");
+    return level == MPI_THREAD_MULTIPLE && !(e && strcmp(e, "0") == 0);
+}
+
 static int es_run_prepare(es_run *run)
 {
     const es_plan *p = &run->plan;
@@ -473,16 +534,16 @@ static int es_run_prepare(es_run *run)
     if (cap > chunks) cap = (size_t)chunks;
     run->cap = cap;
     size_t slots = rowbytes ? cap : 1;
-    run->rowbuf = rowbytes ? es_alloc_rows(slots * rowbytes) : NULL;
-    run->slot_first = malloc(slots * sizeof *run->slot_first);
-    run->slot_len = malloc(slots * sizeof *run->slot_len);
-    run->slot_off = malloc(slots * sizeof *run->slot_off);
-    run->slot_missing = malloc(slots);
-    run->capdone = 64;
-    run->done_id = malloc(run->capdone * sizeof *run->done_id);
-    run->done_sum = malloc(run->capdone * sizeof *run->done_sum);
-    if (!run->anchor || !run->stats || (rowbytes && !run->rowbuf) || !run->slot_first ||
-        !run->slot_len || !run->slot_off || !run->slot_missing || !run->done_id || !run->done_sum) {
+    /* only stored rows are worth a thread: without them an epoch's end
+     * writes a few bytes of marks and a checkpoint */
+    int behind = rowbytes && run->wcomm != MPI_COMM_NULL;
+    int bad = !run->anchor || !run->stats || es_epoch_alloc(run, &run->ep[0], rowbytes, slots) ||
+              (behind && es_epoch_alloc(run, &run->ep[1], rowbytes, slots));
+    if (!bad) {
+        run->writer = es_writer_new(es_epoch_write, behind);
+        bad = !run->writer;
+    }
+    if (bad) {
         fprintf(stderr, "econsweep: rank %d: out of memory for a chunk of %llu rows\n", run->rank,
                 (unsigned long long)p->chunk);
         return -1;
@@ -496,22 +557,19 @@ static void es_run_free(es_run *run)
     free(run->anchor);
     es_statset_free(run->stats);
     free(run->mask);
-    free(run->rowbuf);
-    free(run->slot_first);
-    free(run->slot_len);
-    free(run->slot_off);
-    free(run->slot_missing);
-    free(run->done_id);
-    free(run->done_sum);
+    es_writer_free(run->writer);
+    if (run->wcomm != MPI_COMM_NULL) MPI_Comm_free(&run->wcomm);
+    es_epoch_free(&run->ep[0]);
+    es_epoch_free(&run->ep[1]);
     es_results_free(&run->results);
     free(run->job_effective);
     if (run->have_job) es_job_free(&run->job);
 }
 
-/* Column v of the row buffer. */
-static double *es_rowcol(es_run *run, size_t v)
+/* Column v of epoch e's row buffer. */
+static double *es_rowcol(const es_run *run, const es_epoch *e, size_t v)
 {
-    return run->rowbuf + v * run->cap * run->plan.chunk;
+    return e->rowbuf + v * run->cap * run->plan.chunk;
 }
 
 /* Compute chunk c, or record it as dropped (stop).  Returns 0, or -1 when the
@@ -523,30 +581,30 @@ static int es_do_chunk(es_run *run, uint64_t c, int drop)
     size_t len = es_plan_chunk_len(p, c);
     int rc = drop ? 1 : es_pipe_run(run->pipe, first, len, run->stats);
     if (rc < 0) return -1;
-    int have_rows = run->rowbuf != NULL;
-    if (have_rows) {
-        size_t s = run->nslot++, off = s * (size_t)p->chunk;
-        run->slot_first[s] = first;
-        run->slot_len[s] = len;
-        run->slot_off[s] = off;
-        run->slot_missing[s] = rc == 1;
+    es_epoch *e = &run->ep[run->cur];
+    if (e->rowbuf) {
+        size_t s = e->nslot++, off = s * (size_t)p->chunk;
+        e->slot_first[s] = first;
+        e->slot_len[s] = len;
+        e->slot_off[s] = off;
+        e->slot_missing[s] = rc == 1;
         if (rc == 0) /* a dropped chunk's NaN rows are filled at the epoch's end, if needed */
             for (size_t v = 0; v < p->nvars; v++)
-                memcpy(es_rowcol(run, v) + off, es_pipe_col(run->pipe, v), len * sizeof(double));
+                memcpy(es_rowcol(run, e, v) + off, es_pipe_col(run->pipe, v), len * sizeof(double));
     }
     if (rc == 1) return 0;
-    if (run->ndone == run->capdone) {
-        size_t nc = 2 * run->capdone;
-        uint64_t *a = realloc(run->done_id, nc * sizeof *a);
+    if (e->ndone == e->capdone) {
+        size_t nc = 2 * e->capdone;
+        uint64_t *a = realloc(e->done_id, nc * sizeof *a);
         if (!a) return -1;
-        run->done_id = a;
-        uint64_t *b = realloc(run->done_sum, nc * sizeof *b);
+        e->done_id = a;
+        uint64_t *b = realloc(e->done_sum, nc * sizeof *b);
         if (!b) return -1;
-        run->done_sum = b;
-        run->capdone = nc;
+        e->done_sum = b;
+        e->capdone = nc;
     }
-    run->done_id[run->ndone] = c;
-    run->done_sum[run->ndone++] = es_pipe_checksum(run->pipe);
+    e->done_id[e->ndone] = c;
+    e->done_sum[e->ndone++] = es_pipe_checksum(run->pipe);
     run->computed += len;
     return 0;
 }
@@ -629,12 +687,59 @@ static void es_write_checkpoint(es_run *run)
     free(blob);
 }
 
-static void es_epoch_end(es_run *run)
+/* A barrier that sleeps while it waits.  Open MPI's collectives poll: a
+ * writer that waits in one for a slower rank's rows would take a core from
+ * the computing threads.  Waiting here first, the collective calls after it
+ * find every rank ready. */
+static void es_idle_barrier(MPI_Comm comm)
+{
+    MPI_Request req;
+    ES_MPI(MPI_Ibarrier(comm, &req));
+    for (;;) {
+        int done = 0;
+        ES_MPI(MPI_Test(&req, &done, MPI_STATUS_IGNORE));
+        if (done) return;
+        struct timespec ts = {0, 200000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* The writer's job: the file's part of epoch e's end, in the order that
+ * keeps the file honest at every moment: rows, then the chunks marked done,
+ * then the checkpoint that counts them.  Every rank's writer makes the same
+ * collective HDF5 calls in the same order (one epoch after another).  A
+ * failure ends the job from here, as it would from the computing thread. */
+static void es_epoch_write(void *job)
+{
+    es_epoch *e = job;
+    es_run *run = e->run;
+    MPI_Comm comm = run->comm;
+    if (e->rowbuf) {
+        const double *cols[ES_JOB_MAXIN + 256];
+        for (size_t v = 0; v < run->plan.nvars; v++)
+            cols[v] = es_rowcol(run, e, v);
+        if (es_store_write_rows(run->st, e->extent, e->keep, e->slot_first, e->slot_len,
+                                e->slot_off, e->slot_missing, cols))
+            es_abort(comm);
+    }
+    if (run->wcomm != MPI_COMM_NULL) es_idle_barrier(run->wcomm);
+    if (es_store_mark_chunks(run->st, e->ndone, e->done_id, e->done_sum)) es_abort(comm);
+    if (es_store_checkpoint(run->st, e->blob, e->bloblen, e->rows_done)) es_abort(comm);
+    free(e->blob);
+    e->blob = NULL;
+}
+
+/* The epoch's end, on every rank together.  The messages (which chunks were
+ * done, the extent, the statistics) are exchanged here; the file's part is
+ * handed to the writer, and the next epoch is computed in the other buffer
+ * while it writes.  last: no epoch follows (the writer is waited for). */
+static void es_epoch_end(es_run *run, int last)
 {
     MPI_Comm comm = run->comm;
     const es_plan *p = &run->plan;
+    es_epoch *e = &run->ep[run->cur];
     /* rank 0 learns which chunks were done and dropped */
-    int n = (int)run->ndone;
+    int n = (int)e->ndone;
     int *counts = run->rank == 0 ? malloc((size_t)run->size * sizeof(int)) : NULL;
     int *displs = run->rank == 0 ? malloc((size_t)run->size * sizeof(int)) : NULL;
     if (run->rank == 0 && (!counts || !displs)) es_abort(comm);
@@ -647,8 +752,8 @@ static void es_epoch_end(es_run *run)
         }
     uint64_t *ids = run->rank == 0 ? malloc((size_t)(total ? total : 1) * 16) : NULL;
     if (run->rank == 0 && !ids) es_abort(comm);
-    ES_MPI(MPI_Gatherv(run->done_id, n, MPI_UINT64_T, ids, counts, displs, MPI_UINT64_T, 0, comm));
-    ES_MPI(MPI_Gatherv(run->done_sum, n, MPI_UINT64_T, ids ? ids + total : NULL, counts, displs,
+    ES_MPI(MPI_Gatherv(e->done_id, n, MPI_UINT64_T, ids, counts, displs, MPI_UINT64_T, 0, comm));
+    ES_MPI(MPI_Gatherv(e->done_sum, n, MPI_UINT64_T, ids ? ids + total : NULL, counts, displs,
                        MPI_UINT64_T, 0, comm));
     /* the extent: every row up to the last chunk done.  A chunk dropped by an
      * interruption below it is written as NaN rows (a hole the file must not
@@ -656,38 +761,34 @@ static void es_epoch_end(es_run *run)
      * a whole chunk costs as much as its rows, at the moment a stop must be
      * quick (Open MPI's mpiexec kills the ranks 1 s after passing a TERM on) */
     uint64_t top = 0;
-    for (size_t s = 0; s < run->nslot; s++) {
-        uint64_t end = run->slot_first[s] + run->slot_len[s];
-        if (!run->slot_missing[s] && end > top) top = end;
+    for (size_t s = 0; s < e->nslot; s++) {
+        uint64_t end = e->slot_first[s] + e->slot_len[s];
+        if (!e->slot_missing[s] && end > top) top = end;
     }
     uint64_t extent = 0, row_off = es_plan_chunk_first(p, p->chunk_lo);
     top = top > row_off ? top - row_off : 0;
     ES_MPI(MPI_Allreduce(&top, &extent, 1, MPI_UINT64_T, MPI_MAX, comm));
     if (extent < run->extent) extent = run->extent;
     run->extent = extent;
-    if (run->rowbuf) {
+    e->extent = extent;
+    e->keep = 0;
+    if (e->rowbuf) {
         size_t keep = 0; /* the slots inside the extent, in place */
-        for (size_t s = 0; s < run->nslot; s++)
-            if (run->slot_first[s] + run->slot_len[s] <= row_off + extent) {
-                if (run->slot_missing[s])
+        for (size_t s = 0; s < e->nslot; s++)
+            if (e->slot_first[s] + e->slot_len[s] <= row_off + extent) {
+                if (e->slot_missing[s])
                     for (size_t v = 0; v < p->nvars; v++) {
-                        double *dst = es_rowcol(run, v) + run->slot_off[s];
-                        for (size_t k = 0; k < run->slot_len[s]; k++)
+                        double *dst = es_rowcol(run, e, v) + e->slot_off[s];
+                        for (size_t k = 0; k < e->slot_len[s]; k++)
                             dst[k] = NAN;
                     }
-                run->slot_first[keep] = run->slot_first[s];
-                run->slot_len[keep] = run->slot_len[s];
-                run->slot_off[keep] = run->slot_off[s];
-                run->slot_missing[keep++] = run->slot_missing[s];
+                e->slot_first[keep] = e->slot_first[s];
+                e->slot_len[keep] = e->slot_len[s];
+                e->slot_off[keep] = e->slot_off[s];
+                e->slot_missing[keep++] = e->slot_missing[s];
             }
-        const double *cols[ES_JOB_MAXIN + 256];
-        for (size_t v = 0; v < p->nvars; v++)
-            cols[v] = es_rowcol(run, v);
-        if (es_store_write_rows(run->st, extent, keep, run->slot_first, run->slot_len,
-                                run->slot_off, run->slot_missing, cols))
-            es_abort(comm);
+        e->keep = keep;
     }
-    if (es_store_mark_chunks(run->st, run->ndone, run->done_id, run->done_sum)) es_abort(comm);
     es_reduce_stats(comm, run->rank, run->size, run->stats);
     if (run->rank == 0) {
         for (int i = 0; i < total; i++) {
@@ -700,9 +801,20 @@ static void es_epoch_end(es_run *run)
     free(ids);
     free(counts);
     free(displs);
-    es_write_checkpoint(run);
-    run->nslot = 0;
-    run->ndone = 0;
+    /* the checkpoint of the state after this epoch: rank 0 packs it now (the
+     * next epoch changes the statistics); every rank learns its length */
+    unsigned long long len = 0;
+    e->blob = run->rank == 0 ? es_make_blob(run, ++run->generation, &len) : NULL;
+    unsigned long long hdr[2] = {len, run->rows_done};
+    ES_MPI(MPI_Bcast(hdr, 2, MPI_UNSIGNED_LONG_LONG, 0, comm));
+    e->bloblen = hdr[0];
+    e->rows_done = hdr[1];
+    es_writer_submit(run->writer, e); /* after the other epoch's write is done */
+    run->epochs++;
+    if (es_writer_threaded(run->writer)) run->cur ^= 1;
+    run->ep[run->cur].nslot = 0;
+    run->ep[run->cur].ndone = 0;
+    if (last) es_writer_wait(run->writer);
     run->last_ckpt = MPI_Wtime();
 }
 
@@ -862,7 +974,7 @@ static int es_pass1_rank0(es_run *run)
             es_serve_one(&d, MPI_ANY_SOURCE);
         long long how = d.closing;
         ES_MPI(MPI_Bcast(&how, 1, MPI_LONG_LONG, 0, comm));
-        es_epoch_end(run);
+        es_epoch_end(run, how != ES_REPLY_FLUSH);
         if (how != ES_REPLY_FLUSH) {
             run->stopped = how == ES_REPLY_STOP;
             break;
@@ -907,7 +1019,7 @@ static int es_pass1_worker(es_run *run)
         }
         long long how;
         ES_MPI(MPI_Bcast(&how, 1, MPI_LONG_LONG, 0, comm));
-        es_epoch_end(run);
+        es_epoch_end(run, how != ES_REPLY_FLUSH);
         if (how != ES_REPLY_FLUSH) {
             run->stopped = how == ES_REPLY_STOP;
             break;
@@ -1119,6 +1231,10 @@ static int es_run_start(es_run *run, const unsigned char *blob, uint64_t bloblen
     es_run_effective_text(run);
     ES_MPI(MPI_Bcast(run->path, (int)sizeof run->path, MPI_CHAR, 0, comm));
     ES_MPI(MPI_Bcast(&run->temp, 1, MPI_INT, 0, comm));
+    /* rows written behind the computing: on every rank or on none */
+    int mine = p->job->store != ES_STORE_SUMMARY && es_write_behind(), behind = 0;
+    ES_MPI(MPI_Allreduce(&mine, &behind, 1, MPI_INT, MPI_MIN, comm));
+    if (behind) ES_MPI(MPI_Comm_dup(comm, &run->wcomm));
     int bad = es_run_prepare(run) != 0, anybad = 0;
     ES_MPI(MPI_Allreduce(&bad, &anybad, 1, MPI_INT, MPI_MAX, comm));
     if (anybad) return ES_EXIT_IO;
@@ -1178,6 +1294,10 @@ static void es_phase_print(const es_run *run)
         es_say("econsweep: phase %-44s %8.3f s\n", es_phase_name[i], es_phase_t[i] - prev);
         prev = es_phase_t[i];
     }
+    es_say("econsweep: %llu epoch%s, rows written %s\n", (unsigned long long)run->epochs,
+           run->epochs == 1 ? "" : "s",
+           run->ep[0].rowbuf ? (run->wcomm != MPI_COMM_NULL ? "behind the computing" : "in line")
+                             : "(none: store = summary)");
 }
 
 /* Pass 1 over every chunk not done.  Returns 1 on every rank when all are done. */
@@ -1276,6 +1396,7 @@ static void es_run_init(es_run *run, MPI_Comm comm, const es_run_opts *o)
 {
     memset(run, 0, sizeof *run);
     run->comm = comm;
+    run->wcomm = MPI_COMM_NULL;
     run->o = o;
     MPI_Comm_rank(comm, &run->rank);
     MPI_Comm_size(comm, &run->size);

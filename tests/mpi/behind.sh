@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# tests/mpi/behind.sh FAULTY: rows written behind the computing (a writer
+# thread per rank, src/writer.c) give the same file as rows written in line
+# (ECONSWEEP_WRITE_BEHIND=0), over many epochs and on 2 and 3 ranks; a write
+# that fails on the writer thread while the ranks compute the next epoch ends
+# the job within seconds (exit 3, the call named, the new file removed).
+. "$(dirname "$0")/lib.sh"
+faulty=$1
+job=$ES_SRC/jobs/smoke.ini
+N=600000 # smoke's epochs hold 64 chunks a rank: 8 epochs on 3 ranks, 10 on 2
+for n in 2 3; do
+    for wb in 1 0; do
+        ECONSWEEP_WRITE_BEHIND=$wb ECONSWEEP_PHASES=1 run_np "$n" run "$job" -o "$ES_TMP/w$wb-$n.h5" \
+            --samples $N </dev/null 2>"$ES_TMP/w$wb-$n.log" || bad "run ($n ranks, write behind $wb) exited $?"
+    done
+    ep=$(sed -n 's/^econsweep: \([0-9]*\) epochs, rows written behind the computing$/\1/p' "$ES_TMP/w1-$n.log")
+    [ -n "$ep" ] && [ "$ep" -ge 6 ] && ok "$n ranks: $ep epochs, rows written behind the computing" \
+        || { bad "$n ranks: not written behind, or too few epochs ($ep)"; grep econsweep "$ES_TMP/w1-$n.log" | tail -3; }
+    grep -q "epochs, rows written in line$" "$ES_TMP/w0-$n.log" && ok "$n ranks: ECONSWEEP_WRITE_BEHIND=0 writes in line" \
+        || bad "$n ranks: ECONSWEEP_WRITE_BEHIND=0 not in line"
+    for g in /sample /inputs /outputs /summary /sensitivity /state; do # smoke has no /events
+        out=$(h5diff "$ES_TMP/w0-$n.h5" "$ES_TMP/w1-$n.h5" "$g" "$g" 2>&1)
+        [ $? -eq 0 ] && [ -z "$out" ] && ok "$n ranks: $g the same written behind and in line" \
+            || { bad "$n ranks: $g differs"; echo "$out" | head -5; }
+    done
+    [ "$(h5attr "$ES_TMP/w1-$n.h5" checksum)" = "$(h5attr "$ES_TMP/w0-$n.h5" checksum)" ] \
+        && [ "$(h5attr "$ES_TMP/w1-$n.h5" status)" = complete ] && ok "$n ranks: same checksum, complete" \
+        || bad "$n ranks: checksum or status"
+done
+# the comparison can fail: another seed differs in /outputs
+run_np 2 run "$job" -o "$ES_TMP/other.h5" --samples $N --seed 99 </dev/null 2>/dev/null
+out=$(h5diff "$ES_TMP/w0-2.h5" "$ES_TMP/other.h5" /outputs /outputs 2>&1)
+[ $? -eq 1 ] && [ -n "$out" ] && ok "another seed differs in h5diff" || bad "h5diff did not see another seed"
+
+# A fault on the writer thread of rank 1, in the rows of its 2nd epoch (an
+# epoch is 29 row datasets, 2 done marks and a checkpoint slot: 32 H5Dwrite
+# calls) and in the flush of its 3rd checkpoint, while both ranks compute on
+for c in "H5Dwrite 40" "H5Fflush 3"; do
+    set -- $c
+    out=$ES_TMP/f-$1.h5
+    t0=$(date +%s.%N)
+    ES_FAULT_CALL=$1 ES_FAULT_RANK=1 ES_FAULT_AT=$2 timeout 60 mpiexec --oversubscribe -n 2 "$faulty" run "$job" \
+        -o "$out" --samples $N </dev/null >"$ES_TMP/f.log" 2>&1
+    rc=$?
+    secs=$(echo "$(date +%s.%N) - $t0" | bc)
+    [ $rc -eq 3 ] && [ "$(echo "$secs < 10" | bc)" = 1 ] && ok "$1 #$2 on rank 1's writer: exit 3 in ${secs%???????} s" \
+        || { bad "$1 #$2 on rank 1's writer: exit $rc in $secs s (124 is a hang)"; tail -5 "$ES_TMP/f.log"; }
+    grep -q "rank 1: HDF5 $1 failed on .* in $out.*: injected" "$ES_TMP/f.log" \
+        && ok "$1 #$2: message names the call, rank 1 and the file" || { bad "$1 #$2: message"; cat "$ES_TMP/f.log"; }
+    [ ! -e "$out" ] && ok "$1 #$2: the new file is removed" || bad "$1 #$2: file left"
+done
+finish
