@@ -51,9 +51,13 @@ es_writer *es_writer_new(void (*fn)(void *job), int threaded)
         free(w);
         return NULL;
     }
-    /* the thread starts with every signal blocked, and keeps them so */
+    /* the thread starts with every signal blocked but those of its own
+     * faults (which must still end the process, with MPI's report) */
     sigset_t all, old;
     sigfillset(&all);
+    const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS};
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
+        sigdelset(&all, faults[i]);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     int rc = pthread_create(&w->thread, NULL, es_writer_main, w);
     pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -11,8 +11,9 @@
  * (the same order, no thread): the fallback where MPI does not give
  * MPI_THREAD_MULTIPLE, and the comparison for measurements.
  *
- * The thread blocks every signal, so that a signal reaches the computing
- * thread (whose handler sets the stop flag) and never interrupts a write.
+ * The thread blocks every signal but those of its own faults (SIGSEGV and
+ * the like), so that a stop signal reaches the computing thread (whose
+ * handler sets the stop flag) and never interrupts a write.
  * fn must not return on failure when other ranks wait on it: the sweep's
  * job aborts the MPI job itself, as the computing thread would.
  *

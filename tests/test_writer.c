@@ -2,7 +2,7 @@
  * behind the computing (src/writer.c): jobs run one at a time, in the order
  * handed; submit returns only after the job before is done (so the caller
  * may reuse that job's buffer); wait and free wait for everything handed;
- * the thread has every signal blocked; the inline writer does the same
+ * the thread has the stop signals blocked (not its own faults'); the inline writer does the same
  * inside submit. */
 #define _POSIX_C_SOURCE 200809L /* nanosleep, pthread_sigmask */
 #include <pthread.h>
@@ -22,7 +22,7 @@ typedef struct {
     int id;
     atomic_int done;  /* set by the job when it ends (read while it runs) */
     int running_seen; /* how many jobs were running when it started (besides it) */
-    int sig_blocked;  /* SIGUSR1 and SIGTERM blocked on the thread that runs it */
+    int sig_blocked;  /* stop signals blocked, fault signals not */
     pthread_t thread; /* the thread that ran it */
 } job;
 
@@ -43,7 +43,9 @@ static void run_job(void *arg)
     pthread_mutex_unlock(&log_mu);
     sigset_t cur;
     pthread_sigmask(SIG_SETMASK, NULL, &cur);
-    j->sig_blocked = sigismember(&cur, SIGUSR1) == 1 && sigismember(&cur, SIGTERM) == 1;
+    j->sig_blocked = sigismember(&cur, SIGUSR1) == 1 && sigismember(&cur, SIGTERM) == 1 &&
+                     sigismember(&cur, SIGINT) == 1 && sigismember(&cur, SIGHUP) == 1 &&
+                     sigismember(&cur, SIGSEGV) == 0 && sigismember(&cur, SIGBUS) == 0;
     j->thread = pthread_self();
     nap_ms(j->id % 3 == 0 ? 20 : 2); /* some jobs slower than the hand-over */
     pthread_mutex_lock(&log_mu);
