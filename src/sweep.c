@@ -10,12 +10,15 @@
  * reply is waiting when it finishes.  An epoch ends when a rank's row buffer is full,
  * the checkpoint interval has passed, a stop signal arrives, or every chunk
  * is handed out: rank 0 answers every open request with the epoch's end and
- * all ranks, together, write their rows, mark their chunks done, merge their
- * statistics into rank 0's (a binomial tree of packed states), and rank 0's
- * merged state is written as a checkpoint.  Statistics merge exactly (integer
- * counts and exact sums), so the results do not depend on which rank did
- * which chunk, nor on how chunks were grouped into epochs, parts or resumed
- * runs.
+ * all ranks, together, learn which chunks were done, merge their statistics
+ * into rank 0's (a binomial tree of packed states), and rank 0 packs its
+ * merged state as a checkpoint.  Then each rank writes its rows, marks its
+ * chunks done and writes the checkpoint (collective HDF5 calls): on a
+ * writer thread while it computes the next epoch in a second row buffer
+ * when MPI gives MPI_THREAD_MULTIPLE, in line otherwise (src/writer.h).
+ * Statistics merge exactly (integer counts and exact sums), so the results
+ * do not depend on which rank did which chunk, nor on how chunks were
+ * grouped into epochs, parts or resumed runs.
  *
  * A stop signal drops the chunk a rank is computing (at the next block of a
  * few thousand evaluations): its rows are written as NaN and it is computed
@@ -38,7 +41,6 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ckpt.h"
@@ -192,7 +194,7 @@ typedef struct es_run {
     es_epoch ep[2]; /* ep[cur] is computed; the other is written or free */
     int cur;
     es_writer *writer; /* the file's part of an epoch's end, behind the computing */
-    MPI_Comm wcomm;    /* the writer's own messages (MPI_COMM_NULL: none) */
+    int behind;        /* the writer has a thread of its own (on every rank, or none) */
     uint64_t epochs;   /* epochs ended in this run */
     uint64_t computed; /* rows this rank computed in the run */
     uint64_t extent;   /* rows the row datasets hold (the same on every rank) */
@@ -534,13 +536,21 @@ static int es_run_prepare(es_run *run)
     if (cap > chunks) cap = (size_t)chunks;
     run->cap = cap;
     size_t slots = rowbytes ? cap : 1;
-    /* only stored rows are worth a thread: without them an epoch's end
-     * writes a few bytes of marks and a checkpoint */
-    int behind = rowbytes && run->wcomm != MPI_COMM_NULL;
+    /* only stored rows are worth a thread (without them an epoch's end
+     * writes a few bytes of marks and a checkpoint), and a second buffer
+     * only when one cannot hold every chunk of the run */
+    int behind = rowbytes && run->behind && cap < chunks;
     int bad = !run->anchor || !run->stats || es_epoch_alloc(run, &run->ep[0], rowbytes, slots) ||
               (behind && es_epoch_alloc(run, &run->ep[1], rowbytes, slots));
     if (!bad) {
         run->writer = es_writer_new(es_epoch_write, behind);
+        if (!run->writer && behind) { /* no thread to be had: write in line */
+            fprintf(stderr,
+                    "econsweep: rank %d: cannot start a writer thread; rows are written in "
+                    "line\n",
+                    run->rank);
+            run->writer = es_writer_new(es_epoch_write, 0);
+        }
         bad = !run->writer;
     }
     if (bad) {
@@ -558,7 +568,6 @@ static void es_run_free(es_run *run)
     es_statset_free(run->stats);
     free(run->mask);
     es_writer_free(run->writer);
-    if (run->wcomm != MPI_COMM_NULL) MPI_Comm_free(&run->wcomm);
     es_epoch_free(&run->ep[0]);
     es_epoch_free(&run->ep[1]);
     es_results_free(&run->results);
@@ -675,33 +684,27 @@ static unsigned char *es_make_blob(es_run *run, uint64_t gen, unsigned long long
     return blob;
 }
 
-static void es_write_checkpoint(es_run *run)
+/* The next checkpoint of the done state: rank 0 packs it (*blob; NULL on
+ * the others) and every rank learns its length and the rows it counts. */
+static void es_pack_checkpoint(es_run *run, unsigned char **blob, uint64_t *len,
+                               uint64_t *rows_done)
 {
     MPI_Comm comm = run->comm;
-    unsigned long long len = 0;
-    unsigned char *blob = NULL;
-    if (run->rank == 0) blob = es_make_blob(run, ++run->generation, &len);
-    unsigned long long hdr[2] = {len, run->rows_done};
+    unsigned long long n = 0;
+    *blob = run->rank == 0 ? es_make_blob(run, ++run->generation, &n) : NULL;
+    unsigned long long hdr[2] = {n, run->rows_done};
     ES_MPI(MPI_Bcast(hdr, 2, MPI_UNSIGNED_LONG_LONG, 0, comm));
-    if (es_store_checkpoint(run->st, blob, hdr[0], hdr[1])) es_abort(comm);
-    free(blob);
+    *len = hdr[0];
+    *rows_done = hdr[1];
 }
 
-/* A barrier that sleeps while it waits.  Open MPI's collectives poll: a
- * writer that waits in one for a slower rank's rows would take a core from
- * the computing threads.  Waiting here first, the collective calls after it
- * find every rank ready. */
-static void es_idle_barrier(MPI_Comm comm)
+static void es_write_checkpoint(es_run *run)
 {
-    MPI_Request req;
-    ES_MPI(MPI_Ibarrier(comm, &req));
-    for (;;) {
-        int done = 0;
-        ES_MPI(MPI_Test(&req, &done, MPI_STATUS_IGNORE));
-        if (done) return;
-        struct timespec ts = {0, 200000};
-        nanosleep(&ts, NULL);
-    }
+    unsigned char *blob;
+    uint64_t len, rows;
+    es_pack_checkpoint(run, &blob, &len, &rows);
+    if (es_store_checkpoint(run->st, blob, len, rows)) es_abort(run->comm);
+    free(blob);
 }
 
 /* The writer's job: the file's part of epoch e's end, in the order that
@@ -722,7 +725,6 @@ static void es_epoch_write(void *job)
                                 e->slot_off, e->slot_missing, cols))
             es_abort(comm);
     }
-    if (run->wcomm != MPI_COMM_NULL) es_idle_barrier(run->wcomm);
     if (es_store_mark_chunks(run->st, e->ndone, e->done_id, e->done_sum)) es_abort(comm);
     if (es_store_checkpoint(run->st, e->blob, e->bloblen, e->rows_done)) es_abort(comm);
     free(e->blob);
@@ -801,14 +803,9 @@ static void es_epoch_end(es_run *run, int last)
     free(ids);
     free(counts);
     free(displs);
-    /* the checkpoint of the state after this epoch: rank 0 packs it now (the
-     * next epoch changes the statistics); every rank learns its length */
-    unsigned long long len = 0;
-    e->blob = run->rank == 0 ? es_make_blob(run, ++run->generation, &len) : NULL;
-    unsigned long long hdr[2] = {len, run->rows_done};
-    ES_MPI(MPI_Bcast(hdr, 2, MPI_UNSIGNED_LONG_LONG, 0, comm));
-    e->bloblen = hdr[0];
-    e->rows_done = hdr[1];
+    /* the checkpoint of the state after this epoch, packed now: the next
+     * epoch changes the statistics */
+    es_pack_checkpoint(run, &e->blob, &e->bloblen, &e->rows_done);
     es_writer_submit(run->writer, e); /* after the other epoch's write is done */
     run->epochs++;
     if (es_writer_threaded(run->writer)) run->cur ^= 1;
@@ -1234,7 +1231,7 @@ static int es_run_start(es_run *run, const unsigned char *blob, uint64_t bloblen
     /* rows written behind the computing: on every rank or on none */
     int mine = p->job->store != ES_STORE_SUMMARY && es_write_behind(), behind = 0;
     ES_MPI(MPI_Allreduce(&mine, &behind, 1, MPI_INT, MPI_MIN, comm));
-    if (behind) ES_MPI(MPI_Comm_dup(comm, &run->wcomm));
+    run->behind = behind;
     int bad = es_run_prepare(run) != 0, anybad = 0;
     ES_MPI(MPI_Allreduce(&bad, &anybad, 1, MPI_INT, MPI_MAX, comm));
     if (anybad) return ES_EXIT_IO;
@@ -1294,10 +1291,12 @@ static void es_phase_print(const es_run *run)
         es_say("econsweep: phase %-44s %8.3f s\n", es_phase_name[i], es_phase_t[i] - prev);
         prev = es_phase_t[i];
     }
-    es_say("econsweep: %llu epoch%s, rows written %s\n", (unsigned long long)run->epochs,
-           run->epochs == 1 ? "" : "s",
-           run->ep[0].rowbuf ? (run->wcomm != MPI_COMM_NULL ? "behind the computing" : "in line")
-                             : "(none: store = summary)");
+    es_say(
+        "econsweep: %llu epoch%s, rows written %s\n", (unsigned long long)run->epochs,
+        run->epochs == 1 ? "" : "s",
+        run->ep[0].rowbuf
+            ? (run->writer && es_writer_threaded(run->writer) ? "behind the computing" : "in line")
+            : "(none: store = summary)");
 }
 
 /* Pass 1 over every chunk not done.  Returns 1 on every rank when all are done. */
@@ -1396,7 +1395,6 @@ static void es_run_init(es_run *run, MPI_Comm comm, const es_run_opts *o)
 {
     memset(run, 0, sizeof *run);
     run->comm = comm;
-    run->wcomm = MPI_COMM_NULL;
     run->o = o;
     MPI_Comm_rank(comm, &run->rank);
     MPI_Comm_size(comm, &run->size);

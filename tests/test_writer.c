@@ -24,8 +24,10 @@ typedef struct {
     int running_seen; /* how many jobs were running when it started (besides it) */
     int sig_blocked;  /* stop signals blocked, fault signals not */
     pthread_t thread; /* the thread that ran it */
+    int gated;        /* waits for the gate */
 } job;
 
+static atomic_int gate; /* a gated job ends only once the test opens the gate */
 static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
 static int order[64], norder, running;
 
@@ -48,6 +50,8 @@ static void run_job(void *arg)
                      sigismember(&cur, SIGSEGV) == 0 && sigismember(&cur, SIGBUS) == 0;
     j->thread = pthread_self();
     nap_ms(j->id % 3 == 0 ? 20 : 2); /* some jobs slower than the hand-over */
+    while (j->gated && !atomic_load(&gate))
+        nap_ms(1);
     pthread_mutex_lock(&log_mu);
     order[norder++] = j->id;
     running--;
@@ -93,10 +97,12 @@ static void test_threaded_runs_behind(void **state)
     reset();
     es_writer *w = es_writer_new(run_job, 1);
     assert_non_null(w);
-    job a = {.id = 3}; /* a slow one (20 ms) */
+    atomic_store(&gate, 0);
+    job a = {.id = 1, .gated = 1};
     es_writer_submit(w, &a);
-    /* submit returned at once: the job is still running on the thread */
+    /* submit returned while the job still runs on the thread */
     assert_int_equal(a.done, 0);
+    atomic_store(&gate, 1);
     es_writer_wait(w);
     assert_int_equal(a.done, 1);
     /* the caller's signal mask is its own again */

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # tests/mpi/behind.sh FAULTY: rows written behind the computing (a writer
 # thread per rank, src/writer.c) give the same file as rows written in line
-# (ECONSWEEP_WRITE_BEHIND=0), over many epochs and on 2 and 3 ranks; a write
-# that fails on the writer thread while the ranks compute the next epoch ends
-# the job within seconds (exit 3, the call named, the new file removed).
+# (ECONSWEEP_WRITE_BEHIND=0) or by an MPI without MPI_THREAD_MULTIPLE, over
+# many epochs and on 2 and 3 ranks; a write that fails on the writer thread
+# while the ranks compute the next epoch ends the job within seconds (exit 3,
+# the call named, a new file removed, a resumed one kept honest: it resumes
+# to the uninterrupted run's file).
 . "$(dirname "$0")/lib.sh"
 faulty=$1
 job=$ES_SRC/jobs/smoke.ini
@@ -32,6 +34,15 @@ run_np 2 run "$job" -o "$ES_TMP/other.h5" --samples $N --seed 99 </dev/null 2>/d
 out=$(h5diff "$ES_TMP/w0-2.h5" "$ES_TMP/other.h5" /outputs /outputs 2>&1)
 [ $? -eq 1 ] && [ -n "$out" ] && ok "another seed differs in h5diff" || bad "h5diff did not see another seed"
 
+# An MPI without MPI_THREAD_MULTIPLE (MPI_Query_thread made to say
+# MPI_THREAD_SERIALIZED): rows in line, the same file
+ES_FAULT_THREAD_LEVEL=2 ECONSWEEP_PHASES=1 mpiexec --oversubscribe -n 2 "$faulty" run "$job" \
+    -o "$ES_TMP/serialized.h5" --samples $N </dev/null 2>"$ES_TMP/serialized.log"
+grep -q "epochs, rows written in line$" "$ES_TMP/serialized.log" && ok "MPI_THREAD_SERIALIZED: rows written in line" \
+    || { bad "MPI_THREAD_SERIALIZED: not in line"; tail -3 "$ES_TMP/serialized.log"; }
+out=$(h5diff "$ES_TMP/w1-2.h5" "$ES_TMP/serialized.h5" /outputs /outputs 2>&1)
+[ $? -eq 0 ] && [ -z "$out" ] && ok "MPI_THREAD_SERIALIZED: /outputs the same" || bad "MPI_THREAD_SERIALIZED: /outputs differ"
+
 # A fault on the writer thread of rank 1, in the rows of its 2nd epoch (an
 # epoch is 29 row datasets, 2 done marks and a checkpoint slot: 32 H5Dwrite
 # calls) and in the flush of its 3rd checkpoint, while both ranks compute on
@@ -49,4 +60,36 @@ for c in "H5Dwrite 40" "H5Fflush 3"; do
         && ok "$1 #$2: message names the call, rank 1 and the file" || { bad "$1 #$2: message"; cat "$ES_TMP/f.log"; }
     [ ! -e "$out" ] && ok "$1 #$2: the new file is removed" || bad "$1 #$2: file left"
 done
+
+# The file stays honest when the writer fails: a run stopped by USR1 after its
+# first checkpoint, resumed with a write that fails in the rows of the resumed
+# run's 2nd epoch (exit 3, the file kept: it was not new), holds only done
+# chunks whose rows equal the uninterrupted run's, and resumes to that run's
+# file.  A checkpoint written before its epoch's rows would claim chunks
+# whose rows were never written, and the last resume would skip them.
+h=$ES_TMP/honest.h5
+ES_SLOW_MS=20 mpiexec --oversubscribe -n 2 "$faulty" run "$job" -o "$h" --samples $N --checkpoint-every 1 \
+    </dev/null 2>"$h.log" &
+pid=$!
+wait_checkpoint "$h" || bad "no checkpoint within 30 s"
+kill -USR1 $pid
+wait $pid
+rc=$?
+[ $rc -eq 4 ] && ok "USR1: exit 4" || { bad "USR1: exit $rc"; tail -3 "$h.log"; }
+ES_FAULT_CALL=H5Dwrite ES_FAULT_RANK=1 ES_FAULT_AT=40 timeout 60 mpiexec --oversubscribe -n 2 "$faulty" run "$job" \
+    -o "$h" --samples $N --resume </dev/null >"$h.log2" 2>&1
+rc=$?
+[ $rc -eq 3 ] && [ -e "$h" ] && ok "resumed run, writer fault: exit 3, the file kept" \
+    || { bad "resumed run, writer fault: exit $rc"; tail -5 "$h.log2"; }
+/usr/bin/python3 "$ES_SRC/tests/mpi/check_partial.py" "$h" "$ES_TMP/w0-2.h5" >/dev/null \
+    && ok "after the fault: every chunk marked done holds the uninterrupted run's rows, the rest NaN" \
+    || bad "after the fault: the file claims rows it does not hold"
+run_np 2 run "$job" -o "$h" --samples $N --resume </dev/null 2>"$h.log3" || bad "last resume exited $?"
+for g in /sample /inputs /outputs /summary /sensitivity /state; do
+    out=$(h5diff "$ES_TMP/w0-2.h5" "$h" "$g" "$g" 2>&1)
+    [ $? -eq 0 ] && [ -z "$out" ] && ok "resumed after the fault: $g equals the uninterrupted run" \
+        || { bad "resumed after the fault: $g differs"; echo "$out" | head -5; }
+done
+[ "$(h5attr "$h" checksum)" = "$(h5attr "$ES_TMP/w0-2.h5" checksum)" ] && [ "$(h5attr "$h" status)" = complete ] \
+    && ok "resumed after the fault: same checksum, complete" || bad "resumed after the fault: checksum or status"
 finish
