@@ -5,6 +5,7 @@
 #include <gsl/gsl_errno.h>
 #include <mpi.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -65,9 +66,15 @@ int main(int argc, char **argv)
     /* `run`: under mpiexec every rank gets here; only rank 0 speaks */
     es_sweep_install_signals(); /* a warning signal during start-up is not lost */
     /* a second thread writes rows behind the computing when MPI allows it
-     * (the sweep checks what it was given and writes in line otherwise) */
-    int provided = MPI_THREAD_SINGLE;
-    MPI_Init_thread(&argc, &argv, MPI_THREAD_MULTIPLE, &provided);
+     * (the sweep checks what it was given and writes in line otherwise);
+     * ECONSWEEP_WRITE_BEHIND=0 keeps MPI single-threaded as well */
+    const char *wb = getenv("ECONSWEEP_WRITE_BEHIND");
+    if (wb && strcmp(wb, "0") == 0) {
+        MPI_Init(&argc, &argv);
+    } else {
+        int provided = MPI_THREAD_SINGLE;
+        MPI_Init_thread(&argc, &argv, MPI_THREAD_MULTIPLE, &provided);
+    }
     rc = es_sweep_run(MPI_COMM_WORLD, &cli.run);
     MPI_Finalize();
     return rc;

@@ -15,7 +15,10 @@
  * merged state as a checkpoint.  Then each rank writes its rows, marks its
  * chunks done and writes the checkpoint (collective HDF5 calls): on a
  * writer thread while it computes the next epoch in a second row buffer
- * when MPI gives MPI_THREAD_MULTIPLE, in line otherwise (src/writer.h).
+ * when MPI gives MPI_THREAD_MULTIPLE; in line without it, with
+ * ECONSWEEP_WRITE_BEHIND=0, when one buffer holds every chunk of the run,
+ * or when a rank has no memory for a second buffer or no thread
+ * (src/writer.h).
  * Statistics merge exactly (integer counts and exact sums), so the results
  * do not depend on which rank did which chunk, nor on how chunks were
  * grouped into epochs, parts or resumed runs.
@@ -194,7 +197,7 @@ typedef struct es_run {
     es_epoch ep[2]; /* ep[cur] is computed; the other is written or free */
     int cur;
     es_writer *writer; /* the file's part of an epoch's end, behind the computing */
-    int behind;        /* the writer has a thread of its own (on every rank, or none) */
+    int behind;        /* MPI and the environment allow writing behind (every rank agrees) */
     uint64_t epochs;   /* epochs ended in this run */
     uint64_t computed; /* rows this rank computed in the run */
     uint64_t extent;   /* rows the row datasets hold (the same on every rank) */
@@ -540,17 +543,23 @@ static int es_run_prepare(es_run *run)
      * writes a few bytes of marks and a checkpoint), and a second buffer
      * only when one cannot hold every chunk of the run */
     int behind = rowbytes && run->behind && cap < chunks;
-    int bad = !run->anchor || !run->stats || es_epoch_alloc(run, &run->ep[0], rowbytes, slots) ||
-              (behind && es_epoch_alloc(run, &run->ep[1], rowbytes, slots));
-    if (!bad) {
-        run->writer = es_writer_new(es_epoch_write, behind);
-        if (!run->writer && behind) { /* no thread to be had: write in line */
-            fprintf(stderr,
-                    "econsweep: rank %d: cannot start a writer thread; rows are written in "
-                    "line\n",
-                    run->rank);
-            run->writer = es_writer_new(es_epoch_write, 0);
+    int bad = !run->anchor || !run->stats || es_epoch_alloc(run, &run->ep[0], rowbytes, slots);
+    if (!bad && behind) {
+        /* without a second buffer or a thread, this rank writes in line (the
+         * others may not: each rank makes the same collective calls in the
+         * same order, whichever of its threads makes them) */
+        const char *why =
+            es_epoch_alloc(run, &run->ep[1], rowbytes, slots) ? "no memory for a second row buffer"
+            : !(run->writer = es_writer_new(es_epoch_write, 1)) ? "cannot start a writer thread"
+                                                                : NULL;
+        if (why) {
+            fprintf(stderr, "econsweep: rank %d: %s; rows are written in line\n", run->rank, why);
+            es_epoch_free(&run->ep[1]);
+            memset(&run->ep[1], 0, sizeof run->ep[1]);
         }
+    }
+    if (!bad && !run->writer) {
+        run->writer = es_writer_new(es_epoch_write, 0);
         bad = !run->writer;
     }
     if (bad) {
@@ -563,11 +572,11 @@ static int es_run_prepare(es_run *run)
 
 static void es_run_free(es_run *run)
 {
+    es_writer_free(run->writer); /* first: its thread holds run */
     es_pipe_free(run->pipe);
     free(run->anchor);
     es_statset_free(run->stats);
     free(run->mask);
-    es_writer_free(run->writer);
     es_epoch_free(&run->ep[0]);
     es_epoch_free(&run->ep[1]);
     es_results_free(&run->results);

@@ -8,8 +8,9 @@
  * fills and the one being written.
  *
  * A writer made with threaded = 0 runs each job inside es_writer_submit
- * (the same order, no thread): the fallback where MPI does not give
- * MPI_THREAD_MULTIPLE, and the comparison for measurements.
+ * (the same order, no thread): the sweep's choice where MPI does not give
+ * MPI_THREAD_MULTIPLE, with ECONSWEEP_WRITE_BEHIND=0, when one buffer holds
+ * every chunk, or when no second buffer or thread can be had.
  *
  * The thread blocks every signal but those of its own faults (SIGSEGV and
  * the like), so that a stop signal reaches the computing thread (whose

@@ -5,8 +5,10 @@
  * HDF5's stack; every other call goes to the real function.  Each phase of a
  * run (create, write, checkpoint, close, the serial finish) can so fail on
  * one rank only. */
+#include <errno.h>
 #include <hdf5.h>
 #include <mpi.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,4 +99,22 @@ int __wrap_MPI_Query_thread(int *provided)
     const char *lv = getenv("ES_FAULT_THREAD_LEVEL");
     if (lv) *provided = atoi(lv);
     return rc;
+}
+
+/* ES_FAULT_CALL=pthread_create ES_FAULT_RANK=R ES_FAULT_AT=N: the Nth thread
+ * the program itself starts on rank R (the sweep's writer) cannot be started,
+ * as under a limit on threads.  MPI's own threads are not affected (its
+ * libraries call the real function). */
+int __real_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg);
+int __wrap_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg)
+{
+    static long calls = 0;
+    const char *which = getenv("ES_FAULT_CALL"), *at = getenv("ES_FAULT_AT");
+    const char *rk = getenv("ES_FAULT_RANK");
+    if (which && at && rk && strcmp(which, "pthread_create") == 0) {
+        int rank = 0;
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+        if (atoi(rk) == rank && ++calls == atol(at)) return EAGAIN;
+    }
+    return __real_pthread_create(t, a, fn, arg);
 }

@@ -40,12 +40,34 @@ ES_FAULT_THREAD_LEVEL=2 ECONSWEEP_PHASES=1 mpiexec --oversubscribe -n 2 "$faulty
     -o "$ES_TMP/serialized.h5" --samples $N </dev/null 2>"$ES_TMP/serialized.log"
 grep -q "epochs, rows written in line$" "$ES_TMP/serialized.log" && ok "MPI_THREAD_SERIALIZED: rows written in line" \
     || { bad "MPI_THREAD_SERIALIZED: not in line"; tail -3 "$ES_TMP/serialized.log"; }
-out=$(h5diff "$ES_TMP/w1-2.h5" "$ES_TMP/serialized.h5" /outputs /outputs 2>&1)
-[ $? -eq 0 ] && [ -z "$out" ] && ok "MPI_THREAD_SERIALIZED: /outputs the same" || bad "MPI_THREAD_SERIALIZED: /outputs differ"
+for g in /sample /inputs /outputs /summary /sensitivity /state; do
+    out=$(h5diff "$ES_TMP/w1-2.h5" "$ES_TMP/serialized.h5" "$g" "$g" 2>&1)
+    [ $? -eq 0 ] && [ -z "$out" ] && ok "MPI_THREAD_SERIALIZED: $g the same" || bad "MPI_THREAD_SERIALIZED: $g differs"
+done
+
+# Rank 1 cannot start its writer thread (a limit on threads): it says so and
+# writes in line while rank 0 writes behind; the file is the same
+ES_FAULT_CALL=pthread_create ES_FAULT_RANK=1 ES_FAULT_AT=1 mpiexec --oversubscribe -n 2 "$faulty" run "$job" \
+    -o "$ES_TMP/nothread.h5" --samples $N </dev/null 2>"$ES_TMP/nothread.log"
+rc=$?
+[ $rc -eq 0 ] && grep -q "^econsweep: rank 1: cannot start a writer thread; rows are written in line$" "$ES_TMP/nothread.log" \
+    && ! grep -q "rank 0: cannot start" "$ES_TMP/nothread.log" && ok "no thread on rank 1: said so, exit 0" \
+    || { bad "no thread on rank 1: exit $rc"; tail -3 "$ES_TMP/nothread.log"; }
+for g in /sample /inputs /outputs /summary /sensitivity /state; do
+    out=$(h5diff "$ES_TMP/w1-2.h5" "$ES_TMP/nothread.h5" "$g" "$g" 2>&1)
+    [ $? -eq 0 ] && [ -z "$out" ] && ok "no thread on rank 1: $g the same" || bad "no thread on rank 1: $g differs"
+done
+
+# the program the faults below are injected into writes behind, as the real one
+ECONSWEEP_PHASES=1 mpiexec --oversubscribe -n 2 "$faulty" run "$job" -o "$ES_TMP/faulty.h5" --samples $N \
+    </dev/null 2>"$ES_TMP/faulty.log"
+grep -q "epochs, rows written behind the computing$" "$ES_TMP/faulty.log" \
+    && ok "the fault-injection build writes behind" || bad "the fault-injection build does not write behind"
 
 # A fault on the writer thread of rank 1, in the rows of its 2nd epoch (an
 # epoch is 29 row datasets, 2 done marks and a checkpoint slot: 32 H5Dwrite
-# calls) and in the flush of its 3rd checkpoint, while both ranks compute on
+# calls) and in its 3rd flush (the file's creation flushes once: the 2nd
+# checkpoint's flush), while both ranks compute on
 for c in "H5Dwrite 40" "H5Fflush 3"; do
     set -- $c
     out=$ES_TMP/f-$1.h5
