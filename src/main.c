@@ -67,7 +67,8 @@ int main(int argc, char **argv)
     es_sweep_install_signals(); /* a warning signal during start-up is not lost */
     /* a second thread writes rows behind the computing when MPI allows it
      * (the sweep checks what it was given and writes in line otherwise);
-     * ECONSWEEP_WRITE_BEHIND=0 keeps MPI single-threaded as well */
+     * ECONSWEEP_WRITE_BEHIND=0 asks for no thread support, so rows are
+     * written in line */
     const char *wb = getenv("ECONSWEEP_WRITE_BEHIND");
     if (wb && strcmp(wb, "0") == 0) {
         MPI_Init(&argc, &argv);

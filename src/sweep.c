@@ -197,7 +197,6 @@ typedef struct es_run {
     es_epoch ep[2]; /* ep[cur] is computed; the other is written or free */
     int cur;
     es_writer *writer; /* the file's part of an epoch's end, behind the computing */
-    int behind;        /* MPI and the environment allow writing behind (every rank agrees) */
     uint64_t epochs;   /* epochs ended in this run */
     uint64_t computed; /* rows this rank computed in the run */
     uint64_t extent;   /* rows the row datasets hold (the same on every rank) */
@@ -508,13 +507,14 @@ static void es_epoch_free(es_epoch *e)
 static void es_epoch_write(void *job);
 
 /* Rows are written behind the computing when MPI allows a second thread to
- * call it (MPI_THREAD_MULTIPLE) and ECONSWEEP_WRITE_BEHIND is not 0. */
+ * call it (main asks for MPI_THREAD_MULTIPLE unless ECONSWEEP_WRITE_BEHIND
+ * is 0).  Each rank decides alone: every rank makes the same collective
+ * HDF5 calls in the same order, whichever of its threads makes them. */
 static int es_write_behind(void)
 {
     int level = MPI_THREAD_SINGLE;
     MPI_Query_thread(&level);
-    const char *e = getenv("ECONSWEEP_WRITE_BEHIND");
-    return level == MPI_THREAD_MULTIPLE && !(e && strcmp(e, "0") == 0);
+    return level == MPI_THREAD_MULTIPLE;
 }
 
 static int es_run_prepare(es_run *run)
@@ -542,12 +542,10 @@ static int es_run_prepare(es_run *run)
     /* only stored rows are worth a thread (without them an epoch's end
      * writes a few bytes of marks and a checkpoint), and a second buffer
      * only when one cannot hold every chunk of the run */
-    int behind = rowbytes && run->behind && cap < chunks;
+    int behind = rowbytes && cap < chunks && es_write_behind();
     int bad = !run->anchor || !run->stats || es_epoch_alloc(run, &run->ep[0], rowbytes, slots);
     if (!bad && behind) {
-        /* without a second buffer or a thread, this rank writes in line (the
-         * others may not: each rank makes the same collective calls in the
-         * same order, whichever of its threads makes them) */
+        /* without a second buffer or a thread, this rank writes in line */
         const char *why =
             es_epoch_alloc(run, &run->ep[1], rowbytes, slots) ? "no memory for a second row buffer"
             : !(run->writer = es_writer_new(es_epoch_write, 1)) ? "cannot start a writer thread"
@@ -1237,10 +1235,6 @@ static int es_run_start(es_run *run, const unsigned char *blob, uint64_t bloblen
     es_run_effective_text(run);
     ES_MPI(MPI_Bcast(run->path, (int)sizeof run->path, MPI_CHAR, 0, comm));
     ES_MPI(MPI_Bcast(&run->temp, 1, MPI_INT, 0, comm));
-    /* rows written behind the computing: on every rank or on none */
-    int mine = p->job->store != ES_STORE_SUMMARY && es_write_behind(), behind = 0;
-    ES_MPI(MPI_Allreduce(&mine, &behind, 1, MPI_INT, MPI_MIN, comm));
-    run->behind = behind;
     int bad = es_run_prepare(run) != 0, anybad = 0;
     ES_MPI(MPI_Allreduce(&bad, &anybad, 1, MPI_INT, MPI_MAX, comm));
     if (anybad) return ES_EXIT_IO;

@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int es_fault_now(const char *call)
+/* 1 when this call of `call` is the one ES_FAULT_* names */
+static int es_fault_due(const char *call)
 {
     static long calls = 0;
     const char *which = getenv("ES_FAULT_CALL"), *at = getenv("ES_FAULT_AT");
@@ -22,7 +23,13 @@ static int es_fault_now(const char *call)
     MPI_Initialized(&init);
     if (init) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     if (atoi(rk) != rank) return 0;
-    if (++calls != atol(at)) return 0;
+    return ++calls == atol(at);
+}
+
+/* the same, with the error a full disk leaves on HDF5's stack */
+static int es_fault_now(const char *call)
+{
+    if (!es_fault_due(call)) return 0;
     H5Epush2(H5E_DEFAULT, __FILE__, call, __LINE__, H5E_ERR_CLS, H5E_FILE, H5E_WRITEERROR,
              "injected: no space left on device");
     return 1;
@@ -108,13 +115,5 @@ int __wrap_MPI_Query_thread(int *provided)
 int __real_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg);
 int __wrap_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg)
 {
-    static long calls = 0;
-    const char *which = getenv("ES_FAULT_CALL"), *at = getenv("ES_FAULT_AT");
-    const char *rk = getenv("ES_FAULT_RANK");
-    if (which && at && rk && strcmp(which, "pthread_create") == 0) {
-        int rank = 0;
-        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-        if (atoi(rk) == rank && ++calls == atol(at)) return EAGAIN;
-    }
-    return __real_pthread_create(t, a, fn, arg);
+    return es_fault_due("pthread_create") ? EAGAIN : __real_pthread_create(t, a, fn, arg);
 }

@@ -59,19 +59,21 @@ static void run_job(void *arg)
     j->done = 1;
 }
 
-static void reset(void)
+/* a writer with a fresh log */
+static es_writer *fresh(int threaded)
 {
     norder = 0;
     running = 0;
+    es_writer *w = es_writer_new(run_job, threaded);
+    assert_non_null(w);
+    assert_int_equal(es_writer_threaded(w), threaded);
+    return w;
 }
 
 static void test_threaded_order_and_handover(void **state)
 {
     (void)state;
-    reset();
-    es_writer *w = es_writer_new(run_job, 1);
-    assert_non_null(w);
-    assert_int_equal(es_writer_threaded(w), 1);
+    es_writer *w = fresh(1);
     job jobs[40] = {{0}};
     for (int i = 0; i < 40; i++) {
         jobs[i].id = i;
@@ -94,9 +96,7 @@ static void test_threaded_order_and_handover(void **state)
 static void test_threaded_runs_behind(void **state)
 {
     (void)state;
-    reset();
-    es_writer *w = es_writer_new(run_job, 1);
-    assert_non_null(w);
+    es_writer *w = fresh(1);
     atomic_store(&gate, 0);
     job a = {.id = 1, .gated = 1};
     es_writer_submit(w, &a);
@@ -115,9 +115,7 @@ static void test_threaded_runs_behind(void **state)
 static void test_free_waits(void **state)
 {
     (void)state;
-    reset();
-    es_writer *w = es_writer_new(run_job, 1);
-    assert_non_null(w);
+    es_writer *w = fresh(1);
     job a = {.id = 6};
     es_writer_submit(w, &a);
     es_writer_free(w); /* waits for the job, then joins */
@@ -129,10 +127,7 @@ static void test_free_waits(void **state)
 static void test_inline(void **state)
 {
     (void)state;
-    reset();
-    es_writer *w = es_writer_new(run_job, 0);
-    assert_non_null(w);
-    assert_int_equal(es_writer_threaded(w), 0);
+    es_writer *w = fresh(0);
     job jobs[5] = {{0}};
     for (int i = 0; i < 5; i++) {
         jobs[i].id = i;
