@@ -1410,7 +1410,9 @@ static void es_load_input_section(es_load *L, const es_section *s)
     es_dist_support(&d, &lo, &hi);
     if (in->whole && kind != ES_DIST_CONSTANT) {
         es_err(&L->errs, L->path, dist_line,
-               "[%s] dist: %s takes whole numbers only; expected 'dist = constant'", sec, sec);
+               "[%s] dist: %s takes whole numbers only; expected 'dist = constant' (vary it with a "
+               "[scan] list of whole values)",
+               sec, sec);
         return;
     }
     if (kind == ES_DIST_CONSTANT) { /* one value: the scenario's rules apply to it */

@@ -197,25 +197,87 @@ static double es_econ_npv_gsl(double x, void *p)
     return es_econ_npv(p, x);
 }
 
-/* Brent's method on the bracket; GSL's solver keeps the root bracketed, so it
- * cannot leave (-0.99, 10).  The solver object is allocated on first use. */
+/* Brent's method on (a, b), where NPV(a) and NPV(b) are finite, non-zero and
+ * of opposite signs; GSL's solver keeps the root bracketed, so it cannot
+ * leave (a, b).  The solver object is allocated on first use. */
+static double es_econ_brent_on(gsl_function *fn, double a, double b, gsl_root_fsolver **sp)
+{
+    if (!*sp) *sp = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    gsl_root_fsolver *s = *sp;
+    if (!s) return NAN;
+    if (gsl_root_fsolver_set(s, fn, a, b) != GSL_SUCCESS) return NAN;
+    for (int it = 0; it < 200; it++) {
+        if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS) return NAN;
+        double lo = gsl_root_fsolver_x_lower(s), hi = gsl_root_fsolver_x_upper(s);
+        if (gsl_root_test_interval(lo, hi, 1e-15, 1e-14) == GSL_SUCCESS)
+            return gsl_root_fsolver_root(s);
+    }
+    return gsl_root_fsolver_root(s);
+}
+
+/* Brent's method on the whole of (-0.99, 10): NaN unless NPV's signs at the
+ * ends differ. */
 static double es_econ_irr_brent_with(const es_econ_flows *cf, gsl_root_fsolver **sp)
 {
     double flo = es_econ_npv(cf, ES_IRR_LO), fhi = es_econ_npv(cf, ES_IRR_HI);
     if (!isfinite(flo) || !isfinite(fhi) || (flo > 0) == (fhi > 0) || flo == 0 || fhi == 0)
         return NAN;
-    if (!*sp) *sp = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    gsl_root_fsolver *s = *sp;
-    if (!s) return NAN;
     gsl_function fn = {es_econ_npv_gsl, (void *)cf};
-    if (gsl_root_fsolver_set(s, &fn, ES_IRR_LO, ES_IRR_HI) != GSL_SUCCESS) return NAN;
-    for (int it = 0; it < 200; it++) {
-        if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS) return NAN;
-        double a = gsl_root_fsolver_x_lower(s), b = gsl_root_fsolver_x_upper(s);
-        if (gsl_root_test_interval(a, b, 1e-15, 1e-14) == GSL_SUCCESS)
-            return gsl_root_fsolver_root(s);
+    return es_econ_brent_on(&fn, ES_IRR_LO, ES_IRR_HI, sp);
+}
+
+/* g(x) = sum_t (h - t) CF_t v^t, v = 1/(1+x): the sign of the slope of
+ * q(w) = NPV(x) (1+x)^h in w = ln(1+x), since dq/dw = (1+x)^h g(x). */
+static double es_econ_npv_tilt(double x, void *p)
+{
+    const es_econ_flows *cf = p;
+    double v = 1.0 / (1.0 + x), df = 1.0, sum = cf->h * cf->c0;
+    for (int t = 1; t <= cf->tc; t++) {
+        df *= v;
+        sum += (cf->h - t) * cf->annual * df;
     }
-    return gsl_root_fsolver_root(s);
+    return sum;
+}
+
+/* The IRR of flows whose c0 and annual are not of opposite signs (the model
+ * gives these with a negative cloud margin: c0 < 0, annual < 0, stake >= 0).
+ * With c0 <= 0 and annual <= 0 (else all flows change sign, which moves no
+ * root), q(w) = NPV(x) (1+x)^h = c0 e^(hw) + annual sum_t e^((h-t)w) + stake
+ * has q''(w) = c0 h^2 e^(hw) + annual sum_t (h-t)^2 e^((h-t)w) <= 0: q is
+ * concave in w = ln(1+x), and NPV, of q's sign, has at most two roots on
+ * either side of q's maximum (two when the contract outlasts the horizon and
+ * the stake outweighs a year's loss: the flows change sign twice).  The
+ * maximum is where g changes sign (es_econ_npv_tilt, decreasing), found by
+ * Brent's method; a root is then bracketed on each side of it.  The IRR is
+ * the larger root in (-0.99, 10), the rate above which the deal loses at any
+ * higher rate in the range; the smaller one only when the larger lies past
+ * 10; NaN when NPV < 0 at the maximum. */
+static double es_econ_irr_concave(const es_econ_flows *in, gsl_root_fsolver **sp)
+{
+    es_econ_flows cf = *in;
+    if (cf.c0 > 0 || cf.annual > 0) {
+        cf.c0 = -cf.c0;
+        cf.annual = -cf.annual;
+        cf.stake = -cf.stake;
+    }
+    gsl_function tilt = {es_econ_npv_tilt, &cf}, npv = {es_econ_npv_gsl, &cf};
+    double glo = es_econ_npv_tilt(ES_IRR_LO, &cf), ghi = es_econ_npv_tilt(ES_IRR_HI, &cf);
+    if (!isfinite(glo) || !isfinite(ghi)) return NAN;
+    double top;
+    if (!(glo > 0))
+        top = ES_IRR_LO;
+    else if (!(ghi < 0))
+        top = ES_IRR_HI;
+    else
+        top = es_econ_brent_on(&tilt, ES_IRR_LO, ES_IRR_HI, sp);
+    double ftop = es_econ_npv(&cf, top);
+    if (!(ftop >= 0)) return NAN; /* below zero everywhere (or not finite) */
+    if (ftop == 0) return top > ES_IRR_LO && top < ES_IRR_HI ? top : NAN;
+    double fhi = es_econ_npv(&cf, ES_IRR_HI);
+    if (fhi < 0) return es_econ_brent_on(&npv, top, ES_IRR_HI, sp);
+    double flo = es_econ_npv(&cf, ES_IRR_LO);
+    if (flo < 0) return es_econ_brent_on(&npv, ES_IRR_LO, top, sp);
+    return NAN;
 }
 
 /* NPV and its slope in closed form: c0 + A a_tc(x) + B v^h. */
@@ -315,7 +377,11 @@ static double es_econ_irr_with(const es_econ_flows *cf, gsl_root_fsolver **sp)
     double x0;
     int how = es_econ_irr_prepare(cf, &sc, &x0);
     if (how < 0) return NAN;
-    return how == 0 ? es_econ_irr_brent_with(&sc, sp) : es_econ_irr_newton(&sc, x0, sp);
+    if (how == 1) return es_econ_irr_newton(&sc, x0, sp);
+    /* flows of other signs: at most two roots unless c0 and annual differ in sign */
+    if ((sc.c0 > 0 && sc.annual < 0) || (sc.c0 < 0 && sc.annual > 0))
+        return es_econ_irr_brent_with(&sc, sp);
+    return es_econ_irr_concave(&sc, sp);
 }
 
 double es_econ_irr(const es_econ_flows *cf)

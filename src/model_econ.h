@@ -93,13 +93,16 @@ double es_econ_annuity(int n, double x, double *dadx);
 
 /* The root of NPV on (-0.99, 10): a safeguarded Newton iteration on the
  * closed form when the flows make NPV decreasing (c0 < 0, annual >= 0,
- * stake >= 0), else GSL's Brent solver on the bracket.  NaN when NPV does not
- * change sign between the ends (no root, or an even number of them), or the
- * flows are not finite. */
+ * stake >= 0: at most one root).  Flows whose c0 and annual are not of
+ * opposite signs (a negative margin) give NPV at most two roots; the IRR is
+ * then the larger one in the range (the smaller only where the larger lies
+ * past 10).  Other flows: GSL's Brent solver on the whole range.  NaN where
+ * there is no root in the range, or the flows are not finite. */
 double es_econ_irr(const es_econ_flows *cf);
 
-/* The same root by GSL's Brent solver alone (the reference the fast path is
- * tested against). */
+/* GSL's Brent solver alone on the whole range: NaN unless NPV's signs at the
+ * ends differ (the reference the Newton path is tested against, where NPV has
+ * at most one root). */
 double es_econ_irr_brent(const es_econ_flows *cf);
 
 #endif

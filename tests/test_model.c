@@ -107,6 +107,27 @@ static const double want_loss[ES_ECON_NOUT] = {78.82420116105777,   0.6060606060
                                                12651022578.068134,  8333333333.333334,
                                                -1321427964.802367,  7633757130.704722,
                                                1.6363636363636362};
+static const double want_tworoots[ES_ECON_NOUT] = {78.82420116105777,
+                                                   0.6060606060606061,
+                                                   418.6531485751775,
+                                                   4637.306297150355,
+                                                   718808.1010265984,
+                                                   1322.6069058889411,
+                                                   695638328.2213475,
+                                                   1.0848101664303096e+29,
+                                                   0.5644210745675566,
+                                                   0.6463916060590292,
+                                                   2470068497.490148,
+                                                   0.01818181818181818,
+                                                   0.4166666666666667,
+                                                   0.75,
+                                                   -2388405695.7022576,
+                                                   0.028883901323813466,
+                                                   12651022578.068134,
+                                                   8333333333.333334,
+                                                   -264285592.9604734,
+                                                   6209213230.59155,
+                                                   1.0};
 static const double want_noroot[ES_ECON_NOUT] = {78.82420116105777,
                                                  0.6060606060606061,
                                                  418.6531485751775,
@@ -213,6 +234,11 @@ static void test_reference_cases(void **state)
     set_case(x, loss, (double[]){-0.05, 9.0e11, 8}, 3);
     eval_at(x, y);
     check_all(y, want_loss);
+    /* the defaults with a margin of -1%: NPV has two roots, -92.3% and 2.89% */
+    const char *two[] = {"cloud_margin"};
+    set_case(x, two, (double[]){-0.01}, 1);
+    eval_at(x, y);
+    check_all(y, want_tworoots);
     const char *nr[] = {"cloud_contract_usd", "exit_valuation_usd", "horizon_years"};
     set_case(x, nr, (double[]){0.0, 5.5e8, 1}, 3);
     eval_at(x, y);
@@ -370,8 +396,10 @@ static void test_annuity_closed_form(void **state)
 }
 
 /* The safeguarded Newton against GSL's Brent solver on random flows of every
- * sign (15% with negative margins, the bracketing fallback): the same root
- * to 1e-12 (1 + |x|), the same NaNs.  (The largest gap seen is 1.3e-14.) */
+ * sign whose NPV has at most one root (15% with negative margins; those with
+ * the horizon inside the contract, which may have two roots, are
+ * test_irr_two_roots'): the same root to 1e-12 (1 + |x|), the same NaNs.
+ * (The largest gap seen is 1.3e-14.) */
 static void test_irr_newton_matches_brent(void **state)
 {
     (void)state;
@@ -388,6 +416,7 @@ static void test_irr_newton_matches_brent(void **state)
         cf.stake = gsl_rng_uniform(g) < 0.1 ? 0 : pow(10, 5 * gsl_rng_uniform(g) - 2);
         cf.tc = (int)gsl_rng_uniform_int(g, 31);
         cf.h = (int)gsl_rng_uniform_int(g, 31);
+        if (cf.annual < 0 && cf.h < cf.tc) continue; /* the flows change sign twice */
         double xn = es_econ_irr(&cf), xb = es_econ_irr_brent(&cf);
         if (isnan(xn) || isnan(xb)) {
             if (isnan(xn) != isnan(xb))
@@ -407,6 +436,93 @@ static void test_irr_newton_matches_brent(void **state)
     /* both kinds were exercised */
     assert_true(roots > 50000 && nans > 5000);
     print_message("irr: %d roots, %d without, largest gap %.3g (1 + |x|)\n", roots, nans, worst);
+}
+
+/* NPV by its definition, in long double */
+static long double npv_l(const es_econ_flows *cf, long double x)
+{
+    long double s = cf->c0, v = 1 / (1 + x), df = 1;
+    if (cf->h == 0) s += cf->stake;
+    for (int t = 1; t <= (cf->tc > cf->h ? cf->tc : cf->h); t++) {
+        df *= v;
+        if (t <= cf->tc) s += cf->annual * df;
+        if (t == cf->h) s += cf->stake * df;
+    }
+    return s;
+}
+
+/* The largest root of NPV on (-0.99, 10) by brute force: NPV on a grid of
+ * 4000 cells evenly spaced in log(1 + x), from the top down to the first
+ * sign change, then 100 halvings of that cell; NaN without a sign change. */
+static double ref_largest_root(const es_econ_flows *cf)
+{
+    const int steps = 4000;
+    const long double a = log1pl(-0.99L), b = log1pl(10.0L);
+    long double px = 10, pf = npv_l(cf, px);
+    for (int k = 1; k <= steps; k++) {
+        long double x = k == steps ? -0.99L : expm1l(b - (b - a) * k / steps), f = npv_l(cf, x);
+        if (f != 0 && pf != 0 && (f > 0) != (pf > 0)) {
+            long double lo = x, hi = px, flo = f;
+            for (int it = 0; it < 100; it++) {
+                long double mid = 0.5L * (lo + hi), fm = npv_l(cf, mid);
+                if ((fm > 0) == (flo > 0)) {
+                    lo = mid;
+                    flo = fm;
+                } else {
+                    hi = mid;
+                }
+            }
+            return (double)(0.5L * (lo + hi));
+        }
+        px = x;
+        pf = f;
+    }
+    return NAN;
+}
+
+/* Flows with a negative margin and the horizon inside the contract (NPV may
+ * have two roots): the IRR is the larger root in the range. */
+static void test_irr_two_roots(void **state)
+{
+    (void)state;
+    /* NPV = A (v - v1)(v - v2), v = 1/(1+x), tc = 2, h = 1: c0 = A v1 v2,
+     * the flow at t = 1 is A + stake = -A (v1 + v2); roots at x1 and x2 */
+    const double pairs[][3] = {/* x1, x2, the IRR */
+                               {0.1, 0.5, 0.5}, {-0.5, 0.2, 0.2}, {-0.95, 9.5, 9.5},
+                               {0.2, 12, 0.2},  {-0.995, 3, 3},   {-0.995, 12, NAN}};
+    for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+        const double v1 = 1 / (1 + pairs[k][0]), v2 = 1 / (1 + pairs[k][1]), A = -1;
+        es_econ_flows cf = {A * v1 * v2, A, 2, -A * (v1 + v2) - A, 1};
+        double x = es_econ_irr(&cf), want = pairs[k][2];
+        if (isnan(want) ? !isnan(x) : !(fabs(x - want) <= 1e-13 * (1 + fabs(want))))
+            fail_msg("roots %g and %g: IRR %.17g, expected %g", pairs[k][0], pairs[k][1], x, want);
+    }
+    /* random flows of that kind against the brute-force largest root */
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 2027);
+    int roots = 0, nans = 0, lower = 0;
+    for (int it = 0; it < 3000; it++) {
+        es_econ_flows cf;
+        cf.c0 = -pow(10, 4 * gsl_rng_uniform(g) - 2);
+        cf.annual = -pow(10, 4 * gsl_rng_uniform(g) - 4);
+        cf.stake = pow(10, 5 * gsl_rng_uniform(g) - 2);
+        cf.tc = 2 + (int)gsl_rng_uniform_int(g, 29);
+        cf.h = (int)gsl_rng_uniform_int(g, (unsigned long)cf.tc);
+        double x = es_econ_irr(&cf), want = ref_largest_root(&cf);
+        if (isnan(want) ? !isnan(x) : !(fabs(x - want) <= 1e-12 * (1 + fabs(want))))
+            fail_msg("flows {%.17g, %.17g, %d, %.17g, %d}: IRR %.17g, largest root %.17g", cf.c0,
+                     cf.annual, cf.tc, cf.stake, cf.h, x, want);
+        if (isnan(want)) {
+            nans++;
+            continue;
+        }
+        roots++;
+        lower += es_econ_npv(&cf, -0.99) < 0; /* a second root below this one */
+    }
+    gsl_rng_free(g);
+    assert_true(roots > 500 && nans > 500 && lower > 200);
+    print_message("irr, two roots possible: %d roots (%d with another below), %d without\n", roots,
+                  lower, nans);
 }
 
 static void test_batch_equals_single(void **state)
@@ -741,6 +857,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_irr_is_root),
         cmocka_unit_test(test_annuity_closed_form),
         cmocka_unit_test(test_irr_newton_matches_brent),
+        cmocka_unit_test(test_irr_two_roots),
         cmocka_unit_test(test_batch_equals_single),
         cmocka_unit_test(test_check_box),
         cmocka_unit_test(test_input_rules),

@@ -5,7 +5,9 @@ tests/test_model.c.
 
 It shares nothing with the C kernel: the yield is the textbook power, the cash
 flows are a dictionary summed term by term, the annuity is that sum (no closed
-form), and the IRR is a plain bisection (300 halvings of (-0.99, 10)).
+form), and the IRR is the largest root of NPV on (-0.99, 10), found by a scan
+of the range from the top and a plain bisection (NPV has two roots there when
+the margin is negative and the contract outlasts the horizon).
 
 Run: /usr/bin/python3 tests/data/model_reference.py   (prints C initialisers)"""
 import math
@@ -16,6 +18,35 @@ NAMES_OUT = ["gross_dies_per_wafer", "die_yield", "cost_per_good_die_usd", "chip
              "equity_stake", "runway_quarters", "circular_financing_ratio", "investor_npv_usd",
              "investor_irr", "facility_capex_usd", "deal_cost_usd", "contract_margin_pv_usd",
              "stake_pv_usd", "stake_multiple"]
+
+
+def largest_root(f, lo, hi, steps=20000):
+    """The largest root of f on (lo, hi), NaN if none: f on a grid of `steps`
+    points evenly spaced in log(1 + x), from the top down to the first sign
+    change, then plain bisection (200 halvings) of that cell.  Nothing shared
+    with the C solver, which uses NPV's shape instead of a grid."""
+    a, b = math.log1p(lo), math.log1p(hi)
+    xs = [math.expm1(b - (b - a) * k / steps) for k in range(steps + 1)]
+    xs[0], xs[-1] = hi, lo
+    prev_x, prev_f = xs[0], f(xs[0])
+    for x in xs[1:]:
+        fx = f(x)
+        if fx == 0 and lo < x < hi:
+            return x
+        if (fx > 0) != (prev_f > 0) and prev_f != 0:
+            l, h, fl = x, prev_x, fx
+            for _ in range(200):
+                mid = 0.5 * (l + h)
+                fm = f(mid)
+                if fm == 0:
+                    return mid
+                if (fm > 0) == (fl > 0):
+                    l, fl = mid, fm
+                else:
+                    h = mid
+            return 0.5 * (l + h)
+        prev_x, prev_f = x, fx
+    return float("nan")
 
 
 def model(p):
@@ -60,17 +91,7 @@ def model(p):
     M = sum(mc * R / Tc / (1 + r) ** t for t in range(1, int(Tc) + 1))
     X = sigma * (1 - dl) * VX / (1 + r) ** H
     mult = sigma * (1 - dl) * VX / I
-    lo, hi = -0.99, 10.0
-    if npv(lo) == 0 or npv(hi) == 0 or (npv(lo) > 0) == (npv(hi) > 0):
-        irr = float("nan")
-    else:
-        for _ in range(300):  # plain bisection, nothing shared with the C solver
-            mid = 0.5 * (lo + hi)
-            if (npv(mid) > 0) == (npv(lo) > 0):
-                lo = mid
-            else:
-                hi = mid
-        irr = 0.5 * (lo + hi)
+    irr = largest_root(npv, -0.99, 10.0)
     return [G, Y, Cdie, Cchip, N, P, E, F, ca, cg, S, sigma, Q, CFR, npv(r), irr,
             Kcap, C0, M, X, mult]
 
@@ -89,7 +110,9 @@ DEFAULTS = dict(valuation_usd=5.5e11, investment_usd=1.0e10, chip_share=0.5, chi
 # The cases pinned in tests/test_model.c: the defaults (docs/model.md's worked
 # values), both ends of the chip share, an exit above the entry with dilution
 # and a rate near 0 (the annuity's term-by-term branch), a negative cloud
-# margin (the IRR's bracketing fallback) and a deal without a root.
+# margin with one root (the horizon past the contract), a negative margin with
+# two roots (the defaults' 5-year horizon inside the 7-year contract; the IRR
+# is the larger, 2.89%; the other is -92.3%) and a deal without a root.
 CASES = {
     "defaults": {},
     "share0": {"chip_share": 0.0},
@@ -99,6 +122,7 @@ CASES = {
              "gpu_system_cost_usd": 15000, "facility_capex_usd_per_mw": 2.0e7,
              "facility_life_years": 10},
     "loss": {"cloud_margin": -0.05, "exit_valuation_usd": 9.0e11, "horizon_years": 8},
+    "tworoots": {"cloud_margin": -0.01},
     "noroot": {"cloud_contract_usd": 0.0, "exit_valuation_usd": 5.5e8, "horizon_years": 1},
 }
 
