@@ -57,7 +57,8 @@ int main(int argc, char **argv)
     case ES_CMD_MERGE:
         /* one process (an MPI singleton: the store writes through MPI-IO) */
         MPI_Init(&argc, &argv);
-        rc = es_sweep_merge(MPI_COMM_SELF, cli.merge_out, cli.nparts, cli.parts, cli.force);
+        rc = es_sweep_merge(MPI_COMM_SELF, cli.merge_out, cli.nparts, cli.parts, cli.force,
+                            cli.run.argc, cli.run.argv);
         MPI_Finalize();
         return rc;
     default:

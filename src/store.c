@@ -241,7 +241,7 @@ static int es_store_root_attrs(es_store *st, const es_run_info *info)
         es_attr_u64(f, "evaluations_per_row", p->evals) || es_attr_u64(f, "chunk", p->chunk) ||
         es_attr_u64(f, "chunks", p->nchunks) || es_attr_u64(f, "part", p->part) ||
         es_attr_u64(f, "parts", p->parts) || es_attr_u64(f, "row_offset", st->row_offset) ||
-        es_attr_u64(f, "ranks", (uint64_t)info->ranks) ||
+        es_attr_u64(f, "ranks", (uint64_t)(info->ranks_rows ? info->ranks_rows : info->ranks)) ||
         es_attr_str(f, "store", es_store_name(job->store)) || es_attr_str(f, "status", "partial") ||
         es_attr_str(f, "fingerprint", fp) || es_attr_str(f, "created_utc", info->created_utc) ||
         es_attr_str(f, "finished_utc", "") || es_attr_str(f, "host", info->host) ||
@@ -268,9 +268,18 @@ static int es_store_root_attrs(es_store *st, const es_run_info *info)
     /* the restart count is a number (0 when not under Slurm or never restarted) */
     if (es_slurm_attrs(f, info)) return es_h5_fail(st, "H5Acreate2", "/ (slurm_*)");
     char line[ES_JOB_PATHMAX + 9000];
-    es_history_line(info, "created", line, sizeof line);
-    if (es_attr_str(f, "history", line) || es_attr_u64(f, "resumes", 0))
-        return es_h5_fail(st, "H5Acreate2", "/ (history)");
+    es_history_line(info, info->history_before ? "merged" : "created", line, sizeof line);
+    char *hist = line;
+    if (info->history_before) {
+        size_t nb = strlen(info->history_before), nl = strlen(line);
+        hist = malloc(nb + nl + 1);
+        if (!hist) return es_h5_fail(st, "malloc", "/ (history)");
+        memcpy(hist, info->history_before, nb);
+        memcpy(hist + nb, line, nl + 1);
+    }
+    int bad = es_attr_str(f, "history", hist) || es_attr_u64(f, "resumes", 0);
+    if (hist != line) free(hist);
+    if (bad) return es_h5_fail(st, "H5Acreate2", "/ (history)");
     return 0;
 }
 
@@ -1008,7 +1017,8 @@ void es_file_head_free(es_file_head *head)
 {
     free(head->job_text);
     free(head->scenario_text);
-    head->job_text = head->scenario_text = NULL;
+    free(head->history);
+    head->job_text = head->scenario_text = head->history = NULL;
 }
 
 static int es_read_attr_i64(hid_t f, const char *name, int64_t *v)
@@ -1079,6 +1089,8 @@ int es_store_read_checkpoint(const char *path, es_file_head *head, unsigned char
     es_read_attr_str(f, "scenario_path", head->scenario_path, sizeof head->scenario_path);
     head->job_text = es_read_attr_dup(f, "job_file_text"); /* the file as read, not overridden */
     head->scenario_text = es_read_attr_dup(f, "scenario_text");
+    head->history = es_read_attr_dup(f, "history");
+    es_read_attr_i64(f, "ranks", &head->ranks);
     const char *names[2] = {"/state/checkpoint_a", "/state/checkpoint_b"};
     uint64_t best_gen = 0;
     for (int s = 0; s < 2; s++) {

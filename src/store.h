@@ -39,12 +39,15 @@ typedef struct {
     char host[256];
     char slurm[6][128]; /* SLURM_JOB_ID and friends, "" when unset */
     int ranks;
+    int ranks_rows; /* merge: the most ranks a part ran on (the file's "ranks"); 0: ranks */
     uint64_t fingerprint;
-    char command_line[8192];  /* argv, quoted where needed */
-    char cwd[ES_JOB_PATHMAX]; /* the working directory */
-    char mpi_version[256];    /* MPI_Get_library_version, first line */
-    const char *job_effective; /* the job text with the command line's overrides; set on
-                                  every rank after the broadcast (a pointer) */
+    char command_line[8192];    /* argv, quoted where needed */
+    char cwd[ES_JOB_PATHMAX];   /* the working directory */
+    char mpi_version[256];      /* MPI_Get_library_version, first line */
+    const char *job_effective;  /* the job text with the command line's overrides; set on
+                                   every rank after the broadcast (a pointer) */
+    const char *history_before; /* merge: the parts' histories, put before the file's
+                                   own first line (NULL: none) */
 } es_run_info;
 
 extern const char *const es_slurm_vars[6];
@@ -80,8 +83,7 @@ int es_store_mark_chunks(es_store *st, size_t n, const uint64_t *ids, const uint
 /* Write a checkpoint blob (rank 0's bytes; len the same on every rank) into
  * the slot after the last one, set samples_done (the rows it holds, the same
  * on every rank), and flush the file. */
-int es_store_checkpoint(es_store *st, const unsigned char *blob, uint64_t len,
-                        uint64_t rows_done);
+int es_store_checkpoint(es_store *st, const unsigned char *blob, uint64_t len, uint64_t rows_done);
 
 /* Close the parallel file (collective).  Its status stays "partial". */
 int es_store_close(es_store *st);
@@ -113,6 +115,8 @@ typedef struct {
     char scenario_path[ES_JOB_PATHMAX];
     char *job_text;      /* malloc'd (es_file_head_free) */
     char *scenario_text; /* malloc'd */
+    char *history;       /* malloc'd */
+    int64_t ranks;
 } es_file_head;
 void es_file_head_free(es_file_head *head);
 int es_store_read_checkpoint(const char *path, es_file_head *head, unsigned char **blob,

@@ -205,6 +205,7 @@ typedef struct es_run {
     int complete;
     int merging;         /* econsweep merge: nparts parts */
     char *job_effective; /* the job text with the command line's overrides */
+    char *merge_history; /* merge: the parts' histories, in part order */
     es_results results;
 } es_run;
 
@@ -579,6 +580,7 @@ static void es_run_free(es_run *run)
     es_epoch_free(&run->ep[1]);
     es_results_free(&run->results);
     free(run->job_effective);
+    free(run->merge_history);
     if (run->have_job) es_job_free(&run->job);
 }
 
@@ -1436,7 +1438,7 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o)
 /* ---- merge: the parts of a job array, joined into the whole job's file ---- */
 
 /* The job as a part file records it: its texts, and the overrides its run took. */
-static int es_merge_load(es_run *run, const es_file_head *h)
+static int es_merge_load(es_run *run, const es_file_head *h, es_run_opts *o)
 {
     char err[8192];
     es_job_mem_file f[] = {{h->job_path, h->job_text, strlen(h->job_text)},
@@ -1447,9 +1449,20 @@ static int es_merge_load(es_run *run, const es_file_head *h)
         return ES_EXIT_BADJOB;
     }
     run->have_job = 1;
+    /* the parts' command-line overrides, as a whole run with them would record
+     * them in its job_text (es_run_effective_text) */
+    if (h->samples != run->job.samples) {
+        o->has_samples = 1;
+        o->samples = h->samples;
+    }
+    if (h->seed != run->job.seed) {
+        o->has_seed = 1;
+        o->seed = h->seed;
+    }
+    int st = es_store_find(h->store);
+    if (st >= 0 && (es_store_kind)st != run->job.store) o->store = st;
     run->job.samples = h->samples;
     run->job.seed = h->seed;
-    int st = es_store_find(h->store);
     if (st >= 0) run->job.store = (es_store_kind)st;
     if (es_plan_init(&run->plan, &run->job, err, sizeof err)) {
         fprintf(stderr, "econsweep: merge: %s\n", err);
@@ -1474,7 +1487,12 @@ static int es_merge_parts(es_run *run, int nparts, const char *const *parts, con
 {
     const es_plan *p = &run->plan;
     unsigned char *seen = calloc(h0->parts ? h0->parts : 1, 1);
-    if (!seen) return ES_EXIT_IO;
+    char **hist = calloc(h0->parts ? h0->parts : 1, sizeof *hist);
+    if (!seen || !hist) {
+        free(seen);
+        free(hist);
+        return ES_EXIT_IO;
+    }
     int rc = 0;
     for (int i = 0; i < nparts && !rc; i++) {
         es_file_head h;
@@ -1506,6 +1524,9 @@ static int es_merge_parts(es_run *run, int nparts, const char *const *parts, con
             rc = ES_EXIT_BADJOB;
         } else {
             seen[h.part] = 1;
+            hist[h.part] = h.history;
+            h.history = NULL;
+            if (h.ranks > run->info.ranks_rows) run->info.ranks_rows = (int)h.ranks;
             if (es_run_take_blob(run, blob, len, parts[i])) rc = ES_EXIT_BADJOB;
         }
         es_file_head_free(&h);
@@ -1522,6 +1543,25 @@ static int es_merge_parts(es_run *run, int nparts, const char *const *parts, con
                 missing);
         rc = ES_EXIT_BADJOB;
     }
+    /* the merged file's history: the parts' lines in part order, then its own */
+    size_t total = 1;
+    for (uint64_t k = 0; k < h0->parts; k++)
+        total += hist[k] ? strlen(hist[k]) + 1 : 0;
+    if (!rc && (run->merge_history = malloc(total)) != NULL) {
+        size_t used = 0;
+        for (uint64_t k = 0; k < h0->parts; k++) {
+            if (!hist[k] || !hist[k][0]) continue;
+            size_t n = strlen(hist[k]);
+            memcpy(run->merge_history + used, hist[k], n);
+            used += n;
+            if (hist[k][n - 1] != '\n') run->merge_history[used++] = '\n';
+        }
+        run->merge_history[used] = '\0';
+        run->info.history_before = run->merge_history;
+    }
+    for (uint64_t k = 0; k < h0->parts; k++)
+        free(hist[k]);
+    free(hist);
     free(seen);
     run->todo = 0;
     for (uint64_t c = 0; !rc && c < p->nchunks; c++)
@@ -1534,10 +1574,13 @@ static int es_merge_parts(es_run *run, int nparts, const char *const *parts, con
     return rc;
 }
 
-int es_sweep_merge(MPI_Comm comm, const char *out, int nparts, const char *const *parts, int force)
+int es_sweep_merge(MPI_Comm comm, const char *out, int nparts, const char *const *parts, int force,
+                   int argc, char **argv)
 {
     es_run_opts o;
     memset(&o, 0, sizeof o);
+    o.argc = argc; /* the merge command, for the file's provenance */
+    o.argv = argv;
     o.output = out;
     o.force = force;
     o.store = -1;
@@ -1571,7 +1614,7 @@ int es_sweep_merge(MPI_Comm comm, const char *out, int nparts, const char *const
     es_run_init(&run, comm, &o);
     run.out = out;
     run.merging = nparts;
-    int rc = es_merge_load(&run, &h0);
+    int rc = es_merge_load(&run, &h0, &o);
     if (!rc) rc = es_preflight(&run);
     if (!rc) rc = es_run_start(&run, NULL, 0);
     if (!rc) rc = es_merge_parts(&run, nparts, parts, &h0);

@@ -19,6 +19,7 @@ int es_sweep_run(MPI_Comm comm, const es_run_opts *o);
  * parts are of one job, disjoint and complete, and writes OUT equal to the
  * run of the whole job: rows copied, statistics merged from the parts'
  * checkpoints, the sensitivity pass, results, checksum.  Returns the exit code. */
-int es_sweep_merge(MPI_Comm comm, const char *out, int nparts, const char *const *parts, int force);
+int es_sweep_merge(MPI_Comm comm, const char *out, int nparts, const char *const *parts, int force,
+                   int argc, char **argv);
 
 #endif

@@ -32,6 +32,39 @@ for spec in "smoke.ini 30000 3 all" "openai_amazon.ini 20000 2 outputs" "ishigam
     "$ES_BIN" merge "$ES_TMP/$name-merged.h5" "${parts[@]}" 2>"$ES_TMP/m.log" \
         && ok "$name: merge of $P parts" || { bad "$name: merge"; cat "$ES_TMP/m.log"; }
     check_equal "$ES_TMP/$name-full.h5" "$ES_TMP/$name-merged.h5" "$name"
+    # the provenance of one run of the whole job: its job text (with the
+    # overrides the parts took, the output renamed), the ranks the parts ran
+    # on, the merge command, and the parts' history before the merge's line
+    /usr/bin/python3 - "$ES_TMP/$name-full.h5" "$ES_TMP/$name-merged.h5" "$P" <<'PY' \
+        && ok "$name: merged provenance (job_text, ranks, command_line, history)" || bad "$name: merged provenance"
+import sys, h5py
+full, merged, P = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r"), int(sys.argv[3])
+a, b = full.attrs, merged.attrs
+def settings(text, out):  # the job's (section, key, value) lines, comments dropped
+    sec, kv = "", []
+    for line in text.replace(out, "OUT").splitlines():
+        line = line.split(";", 1)[0].strip()
+        if line.startswith("["):
+            sec = line
+        elif "=" in line:
+            k, v = line.split("=", 1)
+            kv.append((sec, k.strip(), v.strip()))
+    return kv
+ja = settings(a["job_text"], sys.argv[1].rsplit("/", 1)[1])
+jb = settings(b["job_text"], sys.argv[2].rsplit("/", 1)[1])
+hist = b["history"].splitlines()
+checks = {
+    "job_text": ja == jb and "set on the command line" in b["job_text"],
+    "ranks": int(b["ranks"]) == 2,
+    "command_line": " merge " in b["command_line"],
+    "history": len(hist) == P + 1 and all(" --part " in l for l in hist[:P])
+               and " merged on " in hist[P],
+}
+bad = [k for k, v in checks.items() if not v]
+if bad:
+    print("differs:", bad, file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
 done
 # refusals: exit 2, nothing written
 "$ES_BIN" merge "$ES_TMP/x.h5" "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p1.h5" 2>"$ES_TMP/m.log"
