@@ -435,6 +435,7 @@ static int es_resume_read(es_run *run, unsigned char **blob, uint64_t *len)
     char fp[32];
     snprintf(fp, sizeof fp, "%016llx", (unsigned long long)run->info.fingerprint);
     const char *why = NULL;
+    char store_why[256];
     if (head.schema != ES_SCHEMA)
         why = "it was written by another version of econsweep (schema differs)";
     else if (strcmp(head.model, run->plan.model->name) != 0)
@@ -446,8 +447,18 @@ static int es_resume_read(es_run *run, unsigned char **blob, uint64_t *len)
               "differ)";
     else if (head.part != run->plan.part || head.parts != run->plan.parts)
         why = "it is another part of the job (--part differs)";
-    else if (strcmp(head.status, "complete") == 0)
+    else if (strcmp(head.store, es_store_name(run->job.store)) != 0) {
+        /* the store mode is not in the fingerprint (it changes no result), but
+         * a file's datasets follow it: resuming with another would drop rows
+         * or find none to write into */
+        snprintf(store_why, sizeof store_why,
+                 "it was written with store = %s, and this run asks for store = %s; resume "
+                 "with --store %s",
+                 head.store, es_store_name(run->job.store), head.store);
+        why = store_why;
+    } else if (strcmp(head.status, "complete") == 0)
         why = "it is complete; there is nothing to resume";
+    es_file_head_free(&head);
     if (why) {
         fprintf(stderr, "econsweep: --resume: refusing %s: %s\n", run->path, why);
         free(*blob);
@@ -1506,6 +1517,12 @@ static int es_merge_parts(es_run *run, int nparts, const char *const *parts, con
             fprintf(stderr, "econsweep: merge: %s is not a part of the same job as %s (%s)\n",
                     parts[i], parts[0],
                     h.parts != h0->parts ? "another number of parts" : "another job");
+            rc = ES_EXIT_BADJOB;
+        } else if (strcmp(h.store, h0->store) != 0) {
+            fprintf(stderr,
+                    "econsweep: merge: %s was written with store = %s and %s with store = %s; "
+                    "the parts of one file must share a store mode\n",
+                    parts[i], h.store, parts[0], h0->store);
             rc = ES_EXIT_BADJOB;
         } else if (h.parts < 2) {
             fprintf(stderr, "econsweep: merge: %s is not a part (it was not run with --part)\n",

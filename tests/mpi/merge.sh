@@ -74,6 +74,14 @@ done
 [ $? -eq 2 ] && grep -q "part 0/3 is given twice" "$ES_TMP/m.log" && ok "a duplicate part is refused" || bad "duplicate part"
 "$ES_BIN" merge "$ES_TMP/x.h5" "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p1.h5" "$ES_TMP/openai_amazon-p0.h5" 2>"$ES_TMP/m.log"
 [ $? -eq 2 ] && grep -q "is not a part of the same job" "$ES_TMP/m.log" && ok "a foreign part is refused" || bad "foreign part"
+# a part of another store mode (the store is not in the fingerprint), first or later
+run_np 2 run "$ES_SRC/jobs/smoke.ini" -o "$ES_TMP/smoke-s1.h5" --samples 30000 --store summary --part 1/3 2>/dev/null
+for order in "p0 s1 p2" "s1 p0 p2"; do
+    set -- $order
+    "$ES_BIN" merge "$ES_TMP/x.h5" "$ES_TMP/smoke-$1.h5" "$ES_TMP/smoke-$2.h5" "$ES_TMP/smoke-$3.h5" 2>"$ES_TMP/m.log"
+    [ $? -eq 2 ] && grep -q "with store = .* the parts of one file must share a store mode" "$ES_TMP/m.log" && [ ! -e "$ES_TMP/x.h5" ] \
+        && ok "parts of mixed store modes refused ($order)" || { bad "mixed stores ($order)"; cat "$ES_TMP/m.log"; }
+done
 "$ES_BIN" merge "$ES_TMP/x.h5" "$ES_TMP/smoke-full.h5" 2>"$ES_TMP/m.log"
 [ $? -eq 2 ] && grep -q "is not a part" "$ES_TMP/m.log" && ok "a whole run is not a part" || bad "not a part"
 # an unfinished part: interrupted (slowed by ES_SLOW_MS so the signal lands mid-run)

@@ -2,8 +2,8 @@
 # tests/mpi/resume.sh SLOW JOB SAMPLES: a run interrupted at a random time (SIGUSR1
 # to mpiexec, SIGTERM to mpiexec, SIGKILL of every process) and resumed on
 # another rank count ends equal to an uninterrupted run: rows, summaries,
-# events, sensitivity, state and checksum.  A file of another job, a complete
-# file and a missing file are refused.
+# events, sensitivity, state and checksum.  A file of another job or another
+# store mode, a complete file and a missing file are refused.
 . "$(dirname "$0")/lib.sh"
 slow=$1 job=$2 n=$3 # slow: the program with chunks made 20 ms longer (ES_SLOW_MS)
 groups="/sample /inputs /outputs /summary /events /sensitivity /state"
@@ -84,6 +84,13 @@ run_np 1 run "$job" -o "$ES_TMP/other.h5" --samples "$n" --store all --seed 4242
 rc=$?
 [ $rc -eq 2 ] && grep -q "refusing .*other.h5: it is of another job" "$ES_TMP/r.log" && [ "$(md5sum <"$ES_TMP/other.h5")" = "$sum" ] \
     && ok "another job's file refused (exit 2), untouched" || { bad "another job: exit $rc"; cat "$ES_TMP/r.log"; }
+for store in summary outputs; do # the store mode is not in the fingerprint, and checked apart
+    run_np 1 run "$job" -o "$ES_TMP/other.h5" --samples "$n" --store $store --resume 2>"$ES_TMP/r.log"
+    rc=$?
+    [ $rc -eq 2 ] && grep -q "refusing .*other.h5: it was written with store = all, and this run asks for store = $store; resume with --store all" "$ES_TMP/r.log" \
+        && [ "$(md5sum <"$ES_TMP/other.h5")" = "$sum" ] \
+        && ok "a file of another store mode refused (--store $store, exit 2), untouched" || { bad "another store: exit $rc"; cat "$ES_TMP/r.log"; }
+done
 run_np 1 run "$job" -o "$ES_TMP/ref.h5" --samples "$n" --store all --resume 2>"$ES_TMP/r.log"
 [ $? -eq 2 ] && grep -q "it is complete; there is nothing to resume" "$ES_TMP/r.log" && ok "a complete file refused" || bad "complete file"
 run_np 1 run "$job" -o "$ES_TMP/none.h5" --samples "$n" --resume 2>"$ES_TMP/r.log"
