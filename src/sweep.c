@@ -1394,7 +1394,13 @@ static int es_run_end(es_run *run, int all_done)
     int vrc = 0;
     if (run->rank == 0 && run->complete) {
         if (!es_quiet) es_print_closing_table(stderr, &run->job, p, &run->results);
-        if (run->job.n_verify) {
+        if (run->job.n_verify && p->parts > 1) {
+            /* a part's statistics are of its share of the samples, not the
+             * job's: the known answers are checked once, by merge */
+            es_say("econsweep: [verify] is checked when the parts are merged, not on part "
+                   "%llu/%llu\n",
+                   (unsigned long long)p->part, (unsigned long long)p->parts);
+        } else if (run->job.n_verify) {
             char msg[16384];
             vrc = es_verify_check(&run->job, p, &run->results, msg, sizeof msg);
             es_say("%s", msg);
