@@ -1356,6 +1356,18 @@ static int es_run_end(es_run *run, int all_done)
     es_phase("closing the parallel file");
     int status = 0;
     es_lock_release();
+    if (run->merging && !run->complete) {
+        /* a merge stopped by a signal (its sensitivity pass, the one long
+         * step): the new file is removed, the parts are untouched, and the
+         * same command does it all again */
+        unlink(run->path);
+        es_fail_unlink[0] = '\0';
+        fprintf(stderr,
+                "econsweep: merge interrupted by a signal; %s is not written (the parts are "
+                "untouched): run the same merge again\n",
+                run->out);
+        return ES_EXIT_INTERRUPTED;
+    }
     if (run->rank == 0) {
         unsigned long long flen = 0;
         unsigned char *fblob = run->complete ? es_make_blob(run, 1, &flen) : NULL;

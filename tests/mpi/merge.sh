@@ -2,7 +2,8 @@
 # tests/mpi/merge.sh: the parts of a job array (run --part K/P), merged, equal
 # the run of the whole job (rows, summaries, events, sensitivity, state,
 # checksum); missing, duplicate, foreign and unfinished parts are refused,
-# and merge never overwrites without --force.
+# merge never overwrites without --force, and a merge stopped by a signal
+# leaves nothing behind.
 . "$(dirname "$0")/lib.sh"
 slow=$1 # the program with chunks slowed by ES_SLOW_MS
 check_equal() { # check_equal A B LABEL
@@ -94,6 +95,30 @@ wait $pid
 "$ES_BIN" merge "$ES_TMP/x.h5" "$ES_TMP/smoke-p0.h5" "$ES_TMP/int-p1.h5" "$ES_TMP/smoke-p2.h5" 2>"$ES_TMP/m.log"
 [ $? -eq 2 ] && grep -q "part 1/3 .* is not complete: resume it first" "$ES_TMP/m.log" \
     && ok "an unfinished part is refused, with how to resume it" || { bad "unfinished part"; cat "$ES_TMP/m.log"; }
+# a merge stopped by a signal (in its sensitivity pass, slowed): exit 4, no
+# file left (a new one, or the temporary beside an existing one with --force,
+# which stays as it was), the parts untouched; the same merge then succeeds
+cp "$ES_TMP/smoke-merged.h5" "$ES_TMP/old.h5"
+sum=$(md5sum <"$ES_TMP/old.h5")
+psum=$(cat "$ES_TMP"/smoke-p[012].h5 | md5sum)
+for out in new.h5 old.h5; do
+    ES_SLOW_MS=300 "$slow" merge "$ES_TMP/$out" "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p1.h5" "$ES_TMP/smoke-p2.h5" --force \
+        2>"$ES_TMP/mi.log" &
+    pid=$!
+    sleep 1
+    kill -USR1 $pid
+    wait $pid
+    rc=$?
+    left=$(ls -a "$ES_TMP" | grep -c 'econsweep-.*\.tmp$')
+    [ $rc -eq 4 ] && grep -q "merge interrupted by a signal; .*$out is not written (the parts are untouched): run the same merge again" "$ES_TMP/mi.log" \
+        && [ "$left" = 0 ] && [ "$(cat "$ES_TMP"/smoke-p[012].h5 | md5sum)" = "$psum" ] \
+        && ok "an interrupted merge ($out): exit 4, nothing left, parts untouched" || { bad "interrupted merge ($out): exit $rc"; cat "$ES_TMP/mi.log"; }
+done
+[ ! -e "$ES_TMP/new.h5" ] && [ "$(md5sum <"$ES_TMP/old.h5")" = "$sum" ] && ok "interrupted merges: no new file, the old one as it was" \
+    || bad "interrupted merge left a file or changed the old one"
+"$ES_BIN" merge "$ES_TMP/new.h5" "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p1.h5" "$ES_TMP/smoke-p2.h5" 2>/dev/null \
+    && [ "$(h5attr "$ES_TMP/new.h5" checksum)" = "$(h5attr "$ES_TMP/smoke-full.h5" checksum)" ] \
+    && ok "the same merge again succeeds" || bad "merge after an interrupted one"
 sum=$(md5sum <"$ES_TMP/smoke-p0.h5")
 "$ES_BIN" merge "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p1.h5" "$ES_TMP/smoke-p2.h5" --force 2>"$ES_TMP/m.log"
 [ $? -eq 1 ] && grep -q "is the part .*smoke-p0.h5 itself; refusing to overwrite an input" "$ES_TMP/m.log" \
