@@ -39,7 +39,7 @@ static const char es_usage_overview[] =
     "  econsweep check JOB.ini [options]             validate a job; show the plan\n"
     "  econsweep report OUT.h5 [options]             summarise a result file\n"
     "  econsweep merge OUT.h5 PART.h5...             join the parts of a job array\n"
-    "  econsweep --help | --version\n"
+    "  econsweep help COMMAND | --help | --version\n"
     "\n"
     "exit codes: 0 done; 1 usage (or the output exists); 2 bad job, scenario or file to\n"
     "resume; 3 I/O or MPI failure; 4 interrupted by a signal, file closed with status\n"
@@ -57,7 +57,8 @@ static const char es_usage_run[] =
     "      --store=MODE          all: inputs and outputs per sample; outputs: outputs only;\n"
     "                            summary: no per-sample rows (for 1e9 samples and beyond)\n"
     "      --force               replace an existing output (a new file is renamed over it\n"
-    "                            only when the run ends; a failed run leaves the old one)\n"
+    "                            when the run ends; a failed run leaves the old one, one\n"
+    "                            stopped by a signal replaces it with its partial file)\n"
     "      --resume              continue an interrupted file of the same job\n"
     "      --part=K/P            run the K-th of P parts (K from 0); join with merge\n"
     "      --checkpoint-every=S  flush the done state at least every S seconds (60)\n"
@@ -88,14 +89,35 @@ static const char es_usage_report[] =
     "usage: econsweep report OUT.h5 [--format=text|csv|json] [--plots=DIR]\n"
     "\n"
     "Summarises a result file (complete, partial, a part or a merged file) with serial\n"
-    "HDF5; no MPI launch is needed.\n";
+    "HDF5; no MPI launch is needed: the provenance, the outputs and uncertain inputs\n"
+    "(mean with its 95% interval, std, p5, p50, p95, NaN count), the events and the top\n"
+    "drivers of each main output; a partial file says how to continue it.\n"
+    "\n"
+    "      --format=FORMAT   text (the default), csv or json: every number at full\n"
+    "                        precision with its unit (json: null where text says NaN)\n"
+    "      --plots=DIR       also draw PNG and SVG plots with gnuplot into DIR, with\n"
+    "                        DIR/index.html holding the tables and every plot\n"
+    "  -h, --help            this text\n"
+    "  -V, --version         the version, commit and libraries\n"
+    "\n"
+    "exit codes: 0 done; 1 usage; 3 the file is missing, not an econsweep result, damaged\n"
+    "or of a newer schema, or gnuplot is missing for --plots (the tables are printed).\n";
 
 static const char es_usage_merge[] =
     "usage: econsweep merge OUT.h5 PART.h5... [--force]\n"
     "\n"
     "Joins the parts of a job array (run --part K/P) into one file equal to the run of the\n"
     "whole job: rows, statistics merged from the parts' states, events, sensitivity and\n"
-    "checksum.  The parts must be of one job, disjoint and complete.\n";
+    "checksum, and checks the job's [verify].  The parts must be of one job and one store\n"
+    "mode, disjoint and complete; they are never changed.  One process, no mpiexec.\n"
+    "\n"
+    "      --force           replace an existing OUT.h5 (only once the merge has ended)\n"
+    "  -h, --help            this text\n"
+    "  -V, --version         the version, commit and libraries\n"
+    "\n"
+    "exit codes: 0 done; 1 usage, or OUT.h5 exists; 2 a part missing, foreign, unfinished\n"
+    "or given twice; 3 I/O; 4 interrupted by a signal (nothing written: run it again);\n"
+    "5 a verification check failed.\n";
 
 void es_cli_usage(FILE *f, es_cmd cmd)
 {
@@ -163,7 +185,8 @@ enum {
     OPT_PLOTS
 };
 
-/* "K/P" with 0 <= K < P */
+/* "K/P" with 0 <= K < P and P >= 2 (one part is the whole job, which merge
+ * would not take as a part) */
 static int es_parse_part(const char *s, uint32_t *k, uint32_t *p)
 {
     char *end;
@@ -172,7 +195,7 @@ static int es_parse_part(const char *s, uint32_t *k, uint32_t *p)
     if (end == s || *end != '/' || errno) return -1;
     const char *t = end + 1;
     unsigned long b = strtoul(t, &end, 10);
-    if (end == t || *end || errno || b == 0 || a >= b || b > 1000000) return -1;
+    if (end == t || *end || errno || b < 2 || a >= b || b > 1000000) return -1;
     *k = (uint32_t)a;
     *p = (uint32_t)b;
     return 0;
@@ -207,7 +230,9 @@ static int es_parse_run_opt(int c, const char *arg, es_cli *cli, char *err, size
     case OPT_PART:
         if (es_parse_part(arg, &o->part, &o->parts))
             return es_usage_err(err, errlen,
-                                "--part '%s': expected K/P with 0 <= K < P (for example 0/4)", arg);
+                                "--part '%s': expected K/P with 0 <= K < P and 2 <= P (for "
+                                "example 0/4; for the whole job leave --part out)",
+                                arg);
         o->has_part = 1;
         return 0;
     default:
@@ -229,7 +254,11 @@ int es_cli_parse(int argc, char **argv, es_cli *cli, char *err, size_t errlen)
         if (argc > 2) {
             for (int k = ES_CMD_RUN; k <= ES_CMD_MERGE; k++)
                 if (!strcmp(argv[2], es_cmd_names[k])) cli->cmd = (es_cmd)k;
-            cli->help = cli->cmd != ES_CMD_HELP;
+            if (cli->cmd == ES_CMD_HELP)
+                return es_usage_err(
+                    err, errlen, "help '%s': unknown command; expected run, check, report or merge",
+                    argv[2]);
+            cli->help = 1;
         }
         return 0;
     }
@@ -330,6 +359,7 @@ int es_cli_parse(int argc, char **argv, es_cli *cli, char *err, size_t errlen)
             cli->format = optarg;
             break;
         case OPT_PLOTS:
+            if (!*optarg) return es_usage_err(err, errlen, "%s", "--plots needs a folder name");
             cli->plots = optarg;
             break;
         default: {

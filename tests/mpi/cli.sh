@@ -33,6 +33,11 @@ expect_rc 1 "no command" "$ES_BIN"
 expect_rc 1 "unknown command" "$ES_BIN" frobnicate
 expect_rc 1 "a command is named in full" "$ES_BIN" rust "$smoke"
 grep -q "unknown command 'rust'" "$ES_TMP/err.log" && ok "rust is not run" || bad "rust message"
+expect_rc 1 "help of an unknown command" "$ES_BIN" help bogus
+grep -q "help 'bogus': unknown command" "$ES_TMP/err.log" && ok "help names the unknown command" || bad "help bogus message"
+expect_rc 1 "--part K/1 (one part is the whole job)" "$ES_BIN" run "$smoke" --part 0/1 -o "$ES_TMP/p1.h5"
+grep -q "for the whole job leave --part out" "$ES_TMP/err.log" && [ ! -e "$ES_TMP/p1.h5" ] && ok "--part 0/1 says why" || bad "--part 0/1 message"
+expect_rc 1 "report --plots= (no folder)" "$ES_BIN" report "$smoke" --plots=
 expect_rc 1 "--resume with --force" "$ES_BIN" run "$smoke" --resume --force
 expect_rc 1 "check takes no --force" "$ES_BIN" check "$smoke" --force
 # output that cannot be written is a failure
