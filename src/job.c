@@ -48,11 +48,14 @@ typedef struct {
     char *buf;
     size_t len, used;
     int count;
+    int shown; /* the errors whose whole line fits in buf */
 } es_errs;
+
+#define ES_ERRS_TAIL 80 /* kept free for the line saying how many are not shown */
 
 static int es_errs_full(const es_errs *e)
 {
-    return e->used + 1 >= e->len;
+    return e->used + ES_ERRS_TAIL + 1 >= e->len;
 }
 
 /* Append s with every byte outside printable ASCII written as \xHH, so that
@@ -90,11 +93,28 @@ __attribute__((format(printf, 4, 5))) static void es_err(es_errs *e, const char 
         vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
         va_end(ap);
     }
+    /* whole lines only: one that does not fit with the tail's room is left
+     * out (and counted by es_errs_close), never cut in the middle */
+    size_t at = e->used;
     es_errs_put(e, msg);
-    if (e->used + 1 < e->len) {
-        e->buf[e->used++] = '\n';
-        e->buf[e->used] = '\0';
+    if (e->used + ES_ERRS_TAIL + 2 >= e->len) {
+        e->used = at;
+        e->buf[at] = '\0';
+        return;
     }
+    e->buf[e->used++] = '\n';
+    e->buf[e->used] = '\0';
+    e->shown++;
+}
+
+/* The line that says how many errors the list leaves out, if any. */
+static void es_errs_close(es_errs *e)
+{
+    if (e->shown >= e->count || !e->len) return;
+    int left = e->count - e->shown;
+    snprintf(e->buf + e->used, e->len - e->used, "(%d more error%s not shown)\n", left,
+             left == 1 ? "" : "s");
+    e->used += strlen(e->buf + e->used);
 }
 
 /* ---- INI reading ------------------------------------------------------ */
@@ -2098,6 +2118,7 @@ static void es_load_box(es_load *L)
 /* Free what a failed load holds; the error count. */
 static int es_load_close(es_load *L)
 {
+    es_errs_close(&L->errs);
     es_ini_free(&L->ini);
     if (L->errs.count) es_job_free(L->job);
     return L->errs.count;
@@ -2109,7 +2130,7 @@ int es_job_load_with(es_job *job, const char *path, es_job_reader reader, void *
     if (errlen) err[0] = '\0';
     memset(job, 0, sizeof *job);
     es_load L = {.job = job, .path = path, .reader = reader, .ctx = ctx};
-    L.errs = (es_errs){err, errlen, 0, 0};
+    L.errs = (es_errs){err, errlen, 0, 0, 0};
     if (es_load_open(&L) == 0 && es_load_sweep(&L) == 0 && es_load_model(&L) == 0) {
         es_load_output(&L);      /* [sweep] output, or the job's stem */
         es_load_scenario(&L);    /* find and read the scenario's values */

@@ -88,6 +88,31 @@ static int load_mem(es_job *j, const char *job, const char *scen, char *err, siz
 
 static const char *good_scen = "[a]\nmfu = 0.38\npue = 1.15\n";
 
+/* 200 bad lines and a short buffer: whole lines only, then one line saying
+ * how many are left out; the count is every error */
+static void test_long_error_list(void **state)
+{
+    (void)state;
+    char job[16384], err[2048];
+    int n = snprintf(job, sizeof job, "[sweep]\nscenario = scen.ini\nsamples = 100\n[events]\n");
+    for (int i = 0; i < 200; i++)
+        n += snprintf(job + n, sizeof job - (size_t)n, "ev%d = mfu < 1\n", i);
+    es_job j;
+    assert_int_equal(load_mem(&j, job, good_scen, err, sizeof err), 200);
+    int lines = 0, shown = 0;
+    for (char *p = err, *nl; *p; p = nl + 1) {
+        nl = strchr(p, '\n');
+        if (!nl) fail_msg("the list ends inside a line: '%s'", p);
+        *nl = '\0';
+        if (strncmp(p, "dir/job.ini:", 12) == 0 && strstr(p, "expected an output or an input"))
+            shown++;
+        else if (sscanf(p, "(%d more errors not shown)", &n) != 1 || n != 200 - shown)
+            fail_msg("line '%s' after %d errors", p, shown);
+        lines++;
+    }
+    assert_true(shown > 5 && lines == shown + 1);
+}
+
 /* Loads job (and scenario) text; expects failure with each wanted piece. */
 static void expect(const char *job, const char *scen, const char *w1, const char *w2)
 {
@@ -1032,6 +1057,7 @@ int main(void)
         cmocka_unit_test(test_scenario_by_name),
         cmocka_unit_test(test_real_files),
         cmocka_unit_test(test_rule_at_its_line),
+        cmocka_unit_test(test_long_error_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
