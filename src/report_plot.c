@@ -265,7 +265,9 @@ static void es_plot_dist(const es_view *v, size_t k, FILE *f, es_plots *ps)
         es_gp_axis(f, "x", name, unit);
         es_gp_axis(f, "y", cdf ? "share of values at or below" : "share of values per bin", "%");
         fputs(v->cells > 1 ? "set key outside right top\n" : "set key off\n", f);
-        if (cdf) fputs("set yrange [0:100]\n", f);
+        /* a histogram's bars start at 0: gnuplot's autoscale would start the
+         * axis near the lowest bar, hiding the bars of a nearly flat one */
+        fputs(cdf ? "set yrange [0:100]\n" : "set yrange [0:*]\n", f);
         for (size_t i = 0; i < m; i++) {
             uint64_t c = cells[i];
             double total = es_hist_total(&h, c), run = es_view_num(h.below, c);

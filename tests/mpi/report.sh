@@ -107,6 +107,15 @@ rc=$?
     && cmp -s "$T/none.txt" "$T/mc.txt" && grep -q 'id="plots-note">no plots: gnuplot is not installed' "$T/plots_none/index.html" \
     && ok "no gnuplot: one line, exit 3, tables printed, page without plots" || { bad "no gnuplot (exit $rc)"; cat "$T/none.err"; }
 
+# the script gnuplot reads: a histogram's axis starts at 0 (autoscale would
+# start it near the lowest bar and hide the bars of a nearly flat histogram)
+mkdir -p "$T/gpwrap"
+printf '#!/bin/sh\ntee "%s/gp.script" | exec %s\n' "$T" "$(command -v gnuplot)" >"$T/gpwrap/gnuplot"
+chmod +x "$T/gpwrap/gnuplot"
+PATH=$T/gpwrap:$PATH "$ES_BIN" report "$T/mc.h5" --plots "$T/plots_wrap" >/dev/null 2>&1 \
+    && awk '/^set output .hist_investor_npv_usd\.svg./{h=1} h && /^set yrange/{print; exit}' "$T/gp.script" | grep -q '^set yrange \[0:\*\]$' \
+    && ok "a histogram's axis starts at 0" || { bad "histogram axis"; grep -n 'yrange\|set output' "$T/gp.script" | head; }
+
 # hostile names (an edited file): nothing reaches a shell, gnuplot's command
 # line or the page's markup
 cp "$T/mc.h5" "$T/hostile.h5"
