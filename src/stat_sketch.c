@@ -259,6 +259,11 @@ static int es_sketch_emit_var(const es_sketchstat *st, const es_plan *p, es_resu
     es_res_array *ed = es_find(r, path[ED]), *hc = es_find(r, path[HC]), *hb = es_find(r, path[HB]);
     es_res_array *ha = es_find(r, path[HA]), *sk = es_find(r, path[SK]), *sc = es_find(r, path[SC]);
     es_res_array *sl = es_find(r, path[SL]);
+    /* the last dimension gets a scale too (/summary/edge, /summary/bin): a
+     * netCDF reader refuses an array whose scan dimensions have scales and
+     * whose last one has none */
+    es_res_dim(ed, (int)p->nscan, "/summary/edge");
+    es_res_dim(hc, (int)p->nscan, "/summary/bin");
     es_res_attr_str(ed, "long_name",
                     "edges of 40 equal-width bins between the 0.5% and 99.5% "
                     "quantiles");
@@ -314,6 +319,17 @@ static int es_sketchstat_emit(const void *s, const es_plan *p, es_results *r)
         free(names);
         if (!cv) return -1;
         es_res_attr_str(cv, "long_name", "uncertain inputs, then outputs");
+    }
+    if (!es_results_find(r, "/summary/bin")) {
+        double idx[ES_NBINS + 1];
+        for (int i = 0; i <= ES_NBINS; i++)
+            idx[i] = i;
+        es_res_array *cb = es_results_coord_f64(r, "/summary/bin", ES_NBINS, idx);
+        if (!cb) return -1;
+        es_res_attr_str(cb, "long_name", "histogram bin number (0 to 39), from low to high");
+        es_res_array *ce = es_results_coord_f64(r, "/summary/edge", ES_NBINS + 1, idx);
+        if (!ce) return -1;
+        es_res_attr_str(ce, "long_name", "histogram edge number (0 to 40), from low to high");
     }
     uint64_t inner[2] = {p->nvars, ES_NQ};
     if (!es_results_coord_f64(r, "/summary/quantile_p", ES_NQ, es_quantile_p) ||

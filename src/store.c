@@ -857,6 +857,28 @@ int es_store_finish(const char *path, const es_results *r, int complete, uint64_
         }
     hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
     H5Pset_create_intermediate_group(lcpl, 1);
+    /* /scan keeps its members in the order of [scan] (the order of the scan
+     * dimensions and of /cell's row-major index): HDF5 lists a group's links
+     * by name unless it tracks their creation order, which h5py then follows */
+    {
+        int any = 0;
+        for (size_t i = 0; i < r->n; i++)
+            any |= strncmp(r->a[i]->path, "/scan/", 6) == 0;
+        if (any) {
+            hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+            hid_t g = gcpl < 0 || H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED |
+                                                                       H5P_CRT_ORDER_INDEXED) < 0
+                          ? -1
+                          : H5Gcreate2(f, "/scan", H5P_DEFAULT, gcpl, H5P_DEFAULT);
+            if (gcpl >= 0) H5Pclose(gcpl);
+            if (g < 0) {
+                H5Pclose(lcpl);
+                H5Fclose(f);
+                return es_h5_report(-1, path, "H5Gcreate2", "/scan", 0);
+            }
+            H5Gclose(g);
+        }
+    }
     /* HDF5 1.10 allocates and zeroes its whole type-conversion buffer (1 MiB
      * by default) for every H5Dwrite that converts (the strings), however
      * small the dataset: 64 KiB keeps the results' ~100 writes from zeroing

@@ -104,6 +104,9 @@ def check_summary(path):
     np.testing.assert_array_equal(s.quantile_p.values, f["summary/quantile_p"][:])
     np.testing.assert_array_equal(s.moments.values, f["summary/moments"][:])
     np.testing.assert_array_equal(s.quantiles.values, f["summary/quantiles"][:])
+    h = xr.open_dataset(path, engine="h5netcdf", group="summary/investor_npv_usd",
+                        phony_dims="sort")
+    assert h.histogram_counts.dims == ("bin",) and h.histogram_edges.dims == ("edge",)
     # units: per variable, the same as the rows' own attribute
     units = dict(zip(var, names(f["summary/units"])))
     assert list(s.units.values) == names(f["summary/units"])
@@ -208,6 +211,29 @@ def check_scan(path, out=None):
     np.testing.assert_array_equal(med.values, f["summary/quantiles"][:, :, v, q])
     sens = xr.open_dataset(path, engine="h5netcdf", group="sensitivity")
     assert sens.prcc.dims == (scan[0], scan[1], "output", "input")
+    # /scan lists its inputs in the order of [scan] (the scan dimensions'),
+    # which decodes /cell; the counts of an event from the rows so decoded
+    # are the file's
+    assert list(f["scan"]) == scan, (list(f["scan"]), scan)
+    if "cell" in f and "outputs" in f:
+        cell = f["cell"][:]
+        done = cell != np.iinfo(np.uint64).max
+        idx = np.unravel_index(cell[done], [len(f["scan"][k]) for k in f["scan"]])
+        neg = f["outputs/investor_npv_usd"][:][done] < 0
+        counts = np.zeros(n, dtype=np.int64)
+        np.add.at(counts, idx, neg)
+        e = names(f["events/event"]).index("npv_negative")
+        np.testing.assert_array_equal(counts, f["events/count"][:, :, e])
+    # the per-variable groups and every other group open with phony_dims,
+    # scan or not: the histograms' last dimensions have scales (bin, edge)
+    h = xr.open_dataset(path, engine="h5netcdf", group="summary/investor_npv_usd",
+                        phony_dims="sort")
+    assert h.histogram_counts.dims == (scan[0], scan[1], "bin"), h.histogram_counts.dims
+    assert h.histogram_edges.dims == (scan[0], scan[1], "edge"), h.histogram_edges.dims
+    np.testing.assert_array_equal(h.histogram_counts.values,
+                                  f["summary/investor_npv_usd/histogram_counts"][:])
+    for g in ("events", "state"):
+        xr.open_dataset(path, engine="h5netcdf", group=g, phony_dims="sort")
     print("scan: xarray reads P(npv_negative) over %s x %s" % tuple(scan))
 
 
