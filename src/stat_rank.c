@@ -50,7 +50,10 @@
  * end, in double (ranks are bounded, so the centred sums lose no accuracy).
  *
  * NaN: inputs with a constant distribution or a single grid level (their
- * U does not vary), an output that is constant, or fewer than 3 rows.
+ * U does not vary), an output that is constant or varies only by rounding
+ * (its standard deviation at most 1e-12 of its mean's magnitude, as an output
+ * that an input cancels out of: gpu_tax_saving_usd does not depend on mfu), or
+ * fewer than 3 rows.
  *
  * Cost per row: d(d+1)/2 + d integer multiply-adds for the inputs (shared by
  * the outputs that are finite together), and per output one O(1) CDF
@@ -719,6 +722,9 @@ static void es_rank_indices(const es_rank *st, uint64_t c, size_t o, double *rho
     const uint64_t n = a->n + (b ? b->n : 0);
     *rows = n;
     if (n < 3) return;
+    /* an output whose spread is at rounding level (ES_STAT_ROUNDING_SPREAD of
+     * its mean) does not vary: the ranks of its rounding errors say nothing */
+    if (!(st->sd[i] > ES_STAT_ROUNDING_SPREAD * fabs(st->mean[i]))) return;
     const double nn = (double)n, q = ES_RK_QSCALE, q2 = q * q, zq = ES_RK_ZSCALE;
     /* means and (co)variances of the ranks, in [0, 1] units */
     double *mu = malloc((d + 1) * sizeof *mu), *cov = malloc((d + 1) * (d + 1) * sizeof *cov);

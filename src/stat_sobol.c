@@ -270,12 +270,16 @@ static double es_sobol_var(const es_xsum *s1, const es_xsum *s2, double m)
 }
 
 /* First-order and total indices of every input from the sums of n rows. */
-static void es_sobol_indices(const es_xsum *sum, size_t d, uint64_t n, double *first, double *total)
+static void es_sobol_indices(const es_xsum *sum, size_t d, uint64_t n, double K, double *first,
+                             double *total)
 {
     double V = es_sobol_var(&sum[0], &sum[1], 2.0 * (double)n);
+    /* a spread at rounding level is no variance to share out (stat_rank.c) */
+    double mean = K + es_xsum_round(&sum[0]) / (2.0 * (double)n); /* the sums are of y - K */
+    int varies = V > 0 && sqrt(V) > ES_STAT_ROUNDING_SPREAD * fabs(mean);
     for (size_t j = 0; j < d; j++) {
         first[j] = total[j] = NAN;
-        if (!(V > 0)) continue;
+        if (!varies) continue;
         first[j] = es_xsum_round(&sum[2 + j]) / (double)n / V;
         total[j] = es_xsum_round(&sum[2 + d + j]) / (2.0 * (double)n) / V;
     }
@@ -299,6 +303,7 @@ enum {
 static int es_sobol_cell_values(const es_sobol *st, size_t base, double *const *out, uint64_t *used)
 {
     const size_t d = st->d, ns = st->nsum;
+    const double K = st->anchor[base / ES_SOBOL_BLOCKS];
     es_xsum *tot = malloc(ns * sizeof *tot);
     double *bf = malloc(ES_SOBOL_BLOCKS * d * sizeof *bf);
     double *bt = malloc(ES_SOBOL_BLOCKS * d * sizeof *bt);
@@ -319,7 +324,7 @@ static int es_sobol_cell_values(const es_sobol *st, size_t base, double *const *
         for (size_t q = 0; q < ns; q++)
             es_xsum_merge(&tot[q], &s[q]);
         if (nb < 2) continue;
-        es_sobol_indices(s, d, nb, bf + (size_t)m * d, bt + (size_t)m * d);
+        es_sobol_indices(s, d, nb, K, bf + (size_t)m * d, bt + (size_t)m * d);
         if (isnan(bf[(size_t)m * d])) continue; /* a constant block */
         m++;
     }
@@ -327,7 +332,7 @@ static int es_sobol_cell_values(const es_sobol *st, size_t base, double *const *
     for (size_t k = 0; k < SB_N; k++)
         for (size_t j = 0; j < d; j++)
             out[k][j] = NAN;
-    if (n >= 2) es_sobol_indices(tot, d, n, out[SB_FIRST], out[SB_TOTAL]);
+    if (n >= 2) es_sobol_indices(tot, d, n, K, out[SB_FIRST], out[SB_TOTAL]);
     if (m >= 2) {
         double t = gsl_cdf_tdist_Pinv(0.975, m - 1);
         for (int w = 0; w < 2; w++) {

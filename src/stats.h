@@ -14,6 +14,11 @@
 #ifndef ES_STATS_H
 #define ES_STATS_H
 
+/* A variable whose standard deviation is at most this share of its mean's
+ * magnitude varies only by the rounding of its formula (an input that cancels
+ * out of it): its sensitivity indices are NaN, as a constant's. */
+#define ES_STAT_ROUNDING_SPREAD 1e-12
+
 #include <stddef.h>
 #include <stdint.h>
 

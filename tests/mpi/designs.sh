@@ -2,7 +2,8 @@
 # tests/mpi/designs.sh: every design (mc, lhs with correlations, sobol plain
 # and shifted, grid, saltelli on a sobol and an lhs base) gives bit-identical
 # files on 1 and 3 ranks, and identical rows for two chunk sizes; check shows
-# the design and the evaluations.
+# the design and the evaluations.  An output varying only by rounding gets NaN
+# sensitivity indices.
 . "$(dirname "$0")/lib.sh"
 scen=$ES_SRC/inputs/openai_amazon_2026.ini
 inputs='[exit_valuation_usd]
@@ -89,4 +90,48 @@ rc2=$?
 [ $rc -eq 2 ] && [ $rc2 -eq 2 ] && grep -q "design grid: 5 samples, but the levels multiply to 2400" "$ES_TMP/g.log" \
     && grep -q "design grid: 5 samples, but the levels multiply to 2400" "$ES_TMP/g2.log" && [ ! -e "$ES_TMP/g5.h5" ] \
     && ok "grid with another sample count: check and run refuse it alike" || { bad "grid --samples: exits $rc, $rc2"; cat "$ES_TMP/g.log" "$ES_TMP/g2.log"; }
+# an output that varies only by rounding (gpu_tax_saving_usd does not depend on
+# mfu: c_g - c_a and F are 1/U and U) gets NaN indices, as a constant one does,
+# under saltelli (Sobol) and lhs (rank indices); a real output keeps its own
+for d in saltelli lhs; do
+    cat >"$ES_TMP/round-$d.ini" <<EOF
+[sweep]
+model = compute_economics
+scenario = $scen
+design = $d
+samples = 2048
+seed = 11
+store = summary
+[exit_valuation_usd]
+dist = lognormal
+median = 1e12
+p95 = 3e12
+[dilution]
+dist = uniform
+low = 0.1
+high = 0.3
+[mfu]
+dist = uniform
+low = 0.3
+high = 0.5
+EOF
+    run_np 2 run "$ES_TMP/round-$d.ini" -o "$ES_TMP/round-$d.h5" 2>"$ES_TMP/round.log" || { bad "round-$d: run"; cat "$ES_TMP/round.log"; }
+    /usr/bin/python3 - "$ES_TMP/round-$d.h5" <<'PY' && ok "$d: an output varying only by rounding gets NaN indices" || bad "$d: rounding-level output"
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1], "r")
+s, m = f["sensitivity"], f["summary"]
+outs = [x.decode() for x in s["output"][:]]
+var = [x.decode() for x in m["variable"][:]]
+stat = [x.decode() for x in m["statistic"][:]]
+sv = m["moments"][var.index("gpu_tax_saving_usd")]
+spread = sv[stat.index("std")] / abs(sv[stat.index("mean")])
+keys = [k for k in ("sobol_first", "sobol_total", "spearman", "prcc", "first_order") if k in s]
+o, n = outs.index("gpu_tax_saving_usd"), outs.index("investor_npv_usd")
+good = 0 < spread < 1e-12 and all(np.isnan(s[k][o]).all() for k in keys)
+good = good and all(np.isfinite(s[k][n]).all() for k in keys)
+if not good:
+    print("spread", spread, {k: (s[k][o], s[k][n]) for k in keys}, file=sys.stderr)
+sys.exit(0 if good else 1)
+PY
+done
 finish
