@@ -934,8 +934,9 @@ static void es_tab_provenance(const es_view *v, const char *path, es_tab *t)
         snprintf(sl, sizeof sl, "Slurm job %s%s%s%s%s", slurm, task[0] ? " (array " : "",
                  es_root_str(v, "slurm_array_job_id"), task[0] ? "_" : "", task[0] ? task : "");
     if (slurm[0] && task[0]) snprintf(sl + strlen(sl), sizeof sl - strlen(sl), ")");
-    snprintf(buf, sizeof buf, "%s ranks on %s, %s to %s, %s", es_root_str(v, "ranks"),
-             es_root_str(v, "host"), es_root_str(v, "created_utc"),
+    snprintf(buf, sizeof buf, "%s rank%s on %s, %s to %s, %s", es_root_str(v, "ranks"),
+             strcmp(es_root_str(v, "ranks"), "1") == 0 ? "" : "s", es_root_str(v, "host"),
+             es_root_str(v, "created_utc"),
              es_root_str(v, "finished_utc")[0] ? es_root_str(v, "finished_utc") : "(not finished)",
              sl);
     es_tab_set(t, 1, buf);
@@ -1169,8 +1170,11 @@ static void es_tab_drivers(const es_view *v, es_tab *t, int brief)
                     es_tab_set(t, 0, v->sout[o]);
                 for (size_t r = 0; r < 3 && r < v->nin; r++) {
                     double x = es_view_sens(v, ES_SE_PRCC, c, o, order[r]);
-                    snprintf(buf, sizeof buf, "%s %+.3f", v->sin[order[r]] ? v->sin[order[r]] : "",
-                             x);
+                    const char *in = v->sin[order[r]] ? v->sin[order[r]] : "";
+                    if (isnan(x))
+                        snprintf(buf, sizeof buf, "%s NaN", in);
+                    else
+                        snprintf(buf, sizeof buf, "%s %+.3f", in, x);
                     es_tab_set(t, col + r, buf);
                 }
                 continue;
@@ -1179,9 +1183,11 @@ static void es_tab_drivers(const es_view *v, es_tab *t, int brief)
                 size_t i = order[r];
                 es_tab_row(t, 0);
                 es_tab_set(t, 0, v->sin[i]);
-                snprintf(buf, sizeof buf, "%+.3f", es_view_sens(v, ES_SE_PRCC, c, o, i));
+                double pr = es_view_sens(v, ES_SE_PRCC, c, o, i);
+                double fo = es_view_sens(v, ES_SE_FIRST, c, o, i);
+                snprintf(buf, sizeof buf, isnan(pr) ? "NaN" : "%+.3f", pr);
                 es_tab_set(t, 1, buf);
-                snprintf(buf, sizeof buf, "%.3f", es_view_sens(v, ES_SE_FIRST, c, o, i));
+                snprintf(buf, sizeof buf, isnan(fo) ? "NaN" : "%.3f", fo);
                 es_tab_set(t, 2, buf);
                 if (sobol) {
                     es_sobol_cell(v, ES_SE_SF, c, o, i, buf, sizeof buf);
@@ -1563,6 +1569,9 @@ static void es_report_text(const es_view *v, const es_tabs *tabs, const char *pa
     if (v->nout == 0 && strcmp(es_root_str(v, "status"), "complete") != 0)
         fprintf(f, "\ntop drivers: none yet (the sensitivity pass runs when every row is "
                    "done)\n");
+    else if (v->nout == 0 && es_root_num(v, "parts") > 1)
+        fprintf(f, "\ntop drivers: none in a part (the sensitivity pass runs when the parts "
+                   "are merged)\n");
 }
 
 void es_report_write(const es_view *v, const es_tabs *tabs, const char *path, const char *format,

@@ -1137,6 +1137,18 @@ int es_store_read_checkpoint(const char *path, es_file_head *head, unsigned char
     }
     H5Eclear2(H5E_DEFAULT);
     H5Fclose(f);
+    if (!*blob && head->schema == 0) {
+        snprintf(err, errlen, "%s is not an econsweep result file (it has no schema attribute)",
+                 path);
+        return -1;
+    }
+    if (!*blob && head->schema != ES_SCHEMA) {
+        snprintf(err, errlen,
+                 "%s is an econsweep file of schema %lld, which this version (schema %d) does "
+                 "not continue",
+                 path, (long long)head->schema, ES_SCHEMA);
+        return -1;
+    }
     if (!*blob) {
         snprintf(err, errlen,
                  "%s holds no valid checkpoint (the run stopped before its first one); "

@@ -96,6 +96,8 @@ plots scan2 provenance,outputs,inputs,events,drivers \
 plots partial provenance,outputs,inputs,events hist_investor_npv_usd,cdf_investor_npv_usd
 grep -q "^top drivers: none yet (the sensitivity pass runs when every row is done)$" "$T/partial.txt" \
     && ok "partial: no drivers yet, said so" || bad "partial: drivers line"
+grep -q "^top drivers: none in a part (the sensitivity pass runs when the parts are merged)$" "$T/part.txt" \
+    && ok "part: no drivers in a part, said so" || bad "part: drivers line"
 grep -q 'class="note" id="status">PARTIAL' "$T/plots_partial/index.html" && ok "partial: the page says so" \
     || bad "partial: no note on the page"
 
