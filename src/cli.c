@@ -495,12 +495,15 @@ int es_cli_check(const es_cli *cli, FILE *out, FILE *errf)
     const es_model *m = job.model;
     es_plan plan;
     int rc = 0;
-    if (es_plan_init(&plan, &job, err, sizeof err))
+    char where[ES_JOB_PATHMAX + 64];
+    snprintf(where, sizeof where, "econsweep: %s", path);
+    if (es_plan_init(&plan, &job, err, sizeof err)) {
         rc = ES_EXIT_BADJOB;
-    else if (o->has_part && es_plan_set_part(&plan, o->part, o->parts, err, sizeof err))
+        es_job_plan_where(&job, o->has_samples, where, sizeof where);
+    } else if (o->has_part && es_plan_set_part(&plan, o->part, o->parts, err, sizeof err))
         rc = ES_EXIT_USAGE;
     if (rc) {
-        fprintf(errf, "econsweep: %s: %s\n", path, err);
+        fprintf(errf, "%s: %s\n", where, err);
         es_job_free(&job);
         return rc;
     }

@@ -910,6 +910,7 @@ static void es_key_scramble(es_load *L, const es_entry *e)
 static void es_key_samples(es_load *L, const es_entry *e)
 {
     L->samples_line = e->line;
+    L->job->samples_line = e->line;
     es_key_whole(L, e, 1, (uint64_t)1 << 53, "a whole number from 1 to 2^53", &L->job->samples);
 }
 
@@ -926,6 +927,7 @@ static void es_key_seed(es_load *L, const es_entry *e)
 
 static void es_key_chunk(es_load *L, const es_entry *e)
 {
+    L->job->chunk_line = e->line;
     es_key_whole(L, e, 0, (uint64_t)1 << 24,
                  "0 (automatic) or a whole number of samples from 1 to 16777216", &L->job->chunk);
 }
@@ -2122,6 +2124,16 @@ static int es_load_close(es_load *L)
     es_ini_free(&L->ini);
     if (L->errs.count) es_job_free(L->job);
     return L->errs.count;
+}
+
+void es_job_plan_where(const es_job *job, int samples_given, char *buf, size_t len)
+{
+    if (job->chunk_line > 0)
+        snprintf(buf, len, "%s:%d: [sweep] chunk", job->path, job->chunk_line);
+    else if (job->samples_line > 0 && !samples_given)
+        snprintf(buf, len, "%s:%d: [sweep] samples", job->path, job->samples_line);
+    else
+        snprintf(buf, len, "%s", job->path);
 }
 
 int es_job_load_with(es_job *job, const char *path, es_job_reader reader, void *ctx, char *err,

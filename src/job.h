@@ -79,6 +79,8 @@ typedef struct {
     char output[ES_JOB_PATHMAX]; /* as written: a relative path is relative to the current folder */
     int scenario_line;           /* line of [sweep] scenario, 0 when absent */
     int output_line;             /* line of [sweep] output, 0 when absent */
+    int samples_line;            /* line of [sweep] samples, 0 when absent */
+    int chunk_line;              /* line of [sweep] chunk, 0 when absent */
     const es_model *model;
     const es_design_type *design;
     const es_design_type *base; /* saltelli: its base design (default sobol) */
@@ -135,6 +137,11 @@ int es_job_load(es_job *job, const char *path, char *err, size_t errlen);
 int es_job_load_with(es_job *job, const char *path, es_job_reader reader, void *ctx, char *err,
                      size_t errlen);
 void es_job_free(es_job *job);
+/* Where a plan's error (the rows, chunks or buffers the job makes) points:
+ * "FILE:LINE: [sweep] chunk" or "... samples", the key the job sets and the
+ * command line does not override (samples_given: --samples was given), else
+ * "FILE". */
+void es_job_plan_where(const es_job *job, int samples_given, char *buf, size_t len);
 
 const char *es_store_name(es_store_kind s);
 int es_store_find(const char *name);

@@ -265,11 +265,14 @@ static int es_run_load(es_run *run)
     if (o->has_seed) job->seed = o->seed;
     if (o->store >= 0) job->store = (es_store_kind)o->store;
     run->out = o->output ? o->output : job->output;
-    if (es_plan_init(&run->plan, job, err, sizeof err) != 0)
+    char where[ES_JOB_PATHMAX + 64];
+    snprintf(where, sizeof where, "econsweep: %s", o->job_path);
+    if (es_plan_init(&run->plan, job, err, sizeof err) != 0) {
         status = ES_EXIT_BADJOB;
-    else if (o->has_part && es_plan_set_part(&run->plan, o->part, o->parts, err, sizeof err))
+        es_job_plan_where(job, o->has_samples, where, sizeof where);
+    } else if (o->has_part && es_plan_set_part(&run->plan, o->part, o->parts, err, sizeof err))
         status = ES_EXIT_USAGE;
-    if (status && run->rank == 0) fprintf(stderr, "econsweep: %s: %s\n", o->job_path, err);
+    if (status && run->rank == 0) fprintf(stderr, "%s: %s\n", where, err);
     return status;
 }
 

@@ -38,6 +38,13 @@ grep -q "help 'bogus': unknown command" "$ES_TMP/err.log" && ok "help names the 
 expect_rc 1 "--part K/1 (one part is the whole job)" "$ES_BIN" run "$smoke" --part 0/1 -o "$ES_TMP/p1.h5"
 grep -q "for the whole job leave --part out" "$ES_TMP/err.log" && [ ! -e "$ES_TMP/p1.h5" ] && ok "--part 0/1 says why" || bad "--part 0/1 message"
 expect_rc 1 "report --plots= (no folder)" "$ES_BIN" report "$smoke" --plots=
+# a plan the job's keys cannot make (too many chunks) names the key's line
+printf '[sweep]\nmodel = compute_economics\nsamples = 1e13\nchunk = 512\nseed = 1\n' >"$ES_TMP/plan.ini"
+for cmd in check run; do
+    expect_rc 2 "$cmd: too many chunks" "$ES_BIN" $cmd "$ES_TMP/plan.ini" -o "$ES_TMP/plan.h5"
+    grep -q "^$ES_TMP/plan.ini:4: \[sweep\] chunk: 10000000000000 rows in chunks of 512 make" "$ES_TMP/err.log" \
+        && [ ! -e "$ES_TMP/plan.h5" ] && ok "$cmd: the plan's error names file, line and key" || { bad "$cmd: plan error"; cat "$ES_TMP/err.log"; }
+done
 expect_rc 1 "--resume with --force" "$ES_BIN" run "$smoke" --resume --force
 expect_rc 1 "check takes no --force" "$ES_BIN" check "$smoke" --force
 # output that cannot be written is a failure
