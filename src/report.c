@@ -11,10 +11,12 @@
 #include "report.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -846,6 +848,56 @@ static double es_root_num(const es_view *v, const char *name)
 }
 
 /* What the file holds: complete, partial (how much), or a part of a job. */
+/* 1 when another process holds a lock on the file: a run writing it holds a
+ * shared flock (sweep.c), and so do HDF5's readers.  Probed before this
+ * process opens it. */
+static int es_report_busy;
+
+static int es_file_busy(const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return 0;
+    int busy = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    close(fd);
+    return busy;
+}
+
+/* The command that continues a partial file: the run's own command line
+ * without --force, with --resume, run from the folder it ran in (its
+ * relative paths are relative to it). */
+static void es_continue_command(const es_view *v, const char *path, char *buf, size_t len)
+{
+    const char *cmd = es_root_str(v, "command_line"), *wd = es_root_str(v, "working_directory");
+    size_t used = 0;
+    char here[4096];
+    if (wd[0] && (!getcwd(here, sizeof here) || strcmp(here, wd) != 0))
+        used = (size_t)snprintf(buf, len, "cd '%s' && ", wd);
+    if (used >= len) used = len - 1;
+    if (!cmd[0]) {
+        snprintf(buf + used, len - used, "econsweep run %s -o %s --resume",
+                 es_root_str(v, "job_path")[0] ? es_root_str(v, "job_path") : "JOB.ini", path);
+        return;
+    }
+    /* the words of the command as written (quoted where needed), --force left out */
+    for (const char *p = cmd; *p && used + 1 < len;) {
+        const char *e = p;
+        char q = 0;
+        while (*e && (q || *e != ' ')) {
+            if (*e == '\'') q = !q;
+            e++;
+        }
+        size_t n = (size_t)(e - p);
+        if (!(n == 7 && strncmp(p, "--force", 7) == 0)) {
+            int w = snprintf(buf + used, len - used, "%s%.*s",
+                             used && buf[used - 1] != ' ' ? " " : "", (int)n, p);
+            if (w < 0 || (size_t)w >= len - used) break;
+            used += (size_t)w;
+        }
+        p = *e ? e + 1 : e;
+    }
+    if (!strstr(cmd, "--resume")) snprintf(buf + used, len - used, " --resume");
+}
+
 static void es_status_line(const es_view *v, const char *path, char *buf, size_t len)
 {
     const char *status = es_root_str(v, "status");
@@ -864,20 +916,21 @@ static void es_status_line(const es_view *v, const char *path, char *buf, size_t
     } else {
         /* the command that continues it: the run's own, with --resume */
         char cont[1200];
-        const char *cmd = es_root_str(v, "command_line");
-        if (cmd[0])
-            snprintf(cont, sizeof cont, "%s%s", cmd, strstr(cmd, "--resume") ? "" : " --resume");
+        es_continue_command(v, path, cont, sizeof cont);
+        const int ck = es_root_str(v, "statistics_from")[0] != 0;
+        if (es_report_busy)
+            snprintf(buf, len,
+                     "PARTIAL (status \"%s\"): %.0f of %.0f rows finished (%.1f%%) by the last "
+                     "checkpoint; another process has the file open (a run still writing it?): "
+                     "report it again when the run has ended",
+                     status, done, rows, rows > 0 ? 100 * done / rows : 0.0);
         else
-            snprintf(cont, sizeof cont, "econsweep run %s -o %s --resume",
-                     es_root_str(v, "job_path")[0] ? es_root_str(v, "job_path") : "JOB.ini", path);
-        snprintf(buf, len,
-                 "PARTIAL (status \"%s\"): %.0f of %.0f rows finished (%.1f%%); the "
-                 "statistics count the finished rows only%s; continue with: %s",
-                 status, done, rows, rows > 0 ? 100 * done / rows : 0.0,
-                 es_root_str(v, "statistics_from")[0]
-                     ? " (from the last checkpoint: the run was killed before its finish)"
-                     : "",
-                 cont);
+            snprintf(buf, len,
+                     "PARTIAL (status \"%s\"): %.0f of %.0f rows finished (%.1f%%); the "
+                     "statistics count the finished rows only%s; continue with: %s",
+                     status, done, rows, rows > 0 ? 100 * done / rows : 0.0,
+                     ck ? " (from the last checkpoint: the run was killed before its finish)" : "",
+                     cont);
     }
 }
 
@@ -1730,7 +1783,14 @@ static int es_report_run(const struct es_cli *cli, FILE *out, FILE *errf)
     if (es_view_init(&v, &r, model, err, sizeof err)) {
         const es_res_attr *status = root ? es_res_attr_find(root, "status") : NULL;
         if (!es_results_find(&r, "/summary/moments") && status && status->str &&
-            strcmp(status->str, "complete") != 0)
+            strcmp(status->str, "complete") != 0 && es_report_busy)
+            fprintf(errf,
+                    "econsweep: report: %s holds no statistics yet (status \"%s\"): another "
+                    "process has it open (a run still writing it, before its first "
+                    "checkpoint?); report it when the run has ended\n",
+                    cli->path, status->str);
+        else if (!es_results_find(&r, "/summary/moments") && status && status->str &&
+                 strcmp(status->str, "complete") != 0)
             fprintf(errf,
                     "econsweep: report: %s holds no statistics yet (status \"%s\": the run "
                     "stopped before writing any); continue it with econsweep run JOB.ini -o %s "
@@ -1764,6 +1824,7 @@ static int es_report_run(const struct es_cli *cli, FILE *out, FILE *errf)
  * this command.  Its output goes straight to out and errf. */
 int es_report_main(const struct es_cli *cli, FILE *out, FILE *errf)
 {
+    es_report_busy = es_file_busy(cli->path);
     fflush(out);
     fflush(errf);
     pid_t pid = fork();

@@ -40,10 +40,19 @@ ES_SLOW_MS=20 mpiexec --oversubscribe -n 2 "$slow" run "$T/mc.ini" -o "$T/partia
     --samples 100000 --checkpoint-every 1 2>"$T/partial.log" &
 pid=$!
 wait_checkpoint "$T/partial.h5"
+# report while the run writes the file: it says so, and gives no command to
+# continue a run that is still going
+"$ES_BIN" report "$T/partial.h5" >"$T/live.txt" 2>&1
+grep -q "another process has the file open (a run still writing it?): report it again when the run has ended" "$T/live.txt" \
+    && ! grep -q "continue with" "$T/live.txt" && ok "a file being written: report says so" || { bad "live report"; head -5 "$T/live.txt"; }
 sleep 0.3
 kill -USR1 $pid
 wait $pid
 [ $? -eq 4 ] && ok "run partial (exit 4)" || { bad "run partial"; tail -3 "$T/partial.log"; }
+# from another folder, the command to continue it goes to the run's folder
+(cd / && "$ES_BIN" report "$T/partial.h5") >"$T/away.txt" 2>&1
+grep -q "continue with: cd '$PWD' && .* --resume$" "$T/away.txt" && ok "report from elsewhere: continue in the run's folder" \
+    || { bad "report from elsewhere"; grep continue "$T/away.txt"; }
 
 # ---- the closing table of a run ----
 grep -q "^main outputs$" "$T/mc.log" && grep -Eq "^  investor_npv_usd +-?\\\$[0-9.]+[kMBT]? \[" "$T/mc.log" \
