@@ -384,32 +384,46 @@ static int es_preflight(es_run *run)
 }
 
 /* Rank 0 holds a shared flock on the file while the run writes it, and a run
- * that is to --resume the file first asks for an exclusive one: it fails
- * while the file is being written (or read: HDF5's readers take shared
- * flocks too, so h5dump and h5py still read the file during a run).  flock
+ * that is to --resume the file first claims an exclusive one, held until it
+ * has reopened the file: it fails while the file is being written (or read:
+ * HDF5's readers take shared flocks too, so h5dump and h5py still read the
+ * file during a run), and of two resumes at once only one gets in.  flock
  * is independent of the record locks MPI-IO may take.  Released before the
  * serial finish, whose HDF5 open takes an exclusive lock of its own. */
 static int es_lock_fd = -1;
 
-/* 0, or -1 when another process holds a lock on path */
-static int es_lock_probe(const char *path)
+/* --resume claims the file: an exclusive flock, held until the run has
+ * reopened it and then turned into the shared one (es_lock_take), so that of
+ * two runs resuming one file at once only one gets in (a probe released
+ * before the reopen let both in).  0, or -1 when another process holds a
+ * lock on it. */
+static int es_lock_claim(const char *path)
 {
     int fd = open(path, O_RDONLY);
-    if (fd < 0) return 0;
-    int rc = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK ? -1 : 0;
-    close(fd);
-    return rc;
-}
-
-static void es_lock_take(const char *path)
-{
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) return;
-    if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+    if (fd < 0) return 0; /* no file: the resume fails on its own */
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int busy = errno == EWOULDBLOCK;
         close(fd);
-        return;
+        return busy ? -1 : 0;
     }
     es_lock_fd = fd;
+    return 0;
+}
+
+/* The shared lock of a run writing the file: taken on a new file, or the
+ * claim of a resumed one turned shared.  0, or -1 when another process took
+ * the file in between. */
+static int es_lock_take(const char *path)
+{
+    if (es_lock_fd >= 0) return flock(es_lock_fd, LOCK_SH | LOCK_NB) == 0 ? 0 : -1;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return 0;
+    if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+        close(fd);
+        return 0;
+    }
+    es_lock_fd = fd;
+    return 0;
 }
 
 static void es_lock_release(void)
@@ -424,14 +438,21 @@ static int es_resume_read(es_run *run, unsigned char **blob, uint64_t *len)
 {
     es_file_head head;
     char err[2048];
-    if (es_lock_probe(run->path)) {
+    /* read first (HDF5's own open takes a shared flock, which the claim
+     * would refuse), then claim: a run that has the file open refuses it */
+    int rrc = es_store_read_checkpoint(run->path, &head, blob, len, err, sizeof err);
+    if (es_lock_claim(run->path)) {
         fprintf(stderr,
                 "econsweep: --resume: refusing %s: another process has it open (a run still "
                 "writing it, or a reader)\n",
                 run->path);
+        if (!rrc) es_file_head_free(&head);
+        free(*blob);
+        *blob = NULL;
         return ES_EXIT_USAGE;
     }
-    if (es_store_read_checkpoint(run->path, &head, blob, len, err, sizeof err)) {
+    if (rrc) {
+        es_lock_release();
         fprintf(stderr, "econsweep: --resume: %s\n", err);
         return ES_EXIT_BADJOB;
     }
@@ -463,6 +484,7 @@ static int es_resume_read(es_run *run, unsigned char **blob, uint64_t *len)
         why = "it is complete; there is nothing to resume";
     es_file_head_free(&head);
     if (why) {
+        es_lock_release();
         fprintf(stderr, "econsweep: --resume: refusing %s: %s\n", run->path, why);
         free(*blob);
         *blob = NULL;
@@ -1277,7 +1299,14 @@ static void es_run_open(es_run *run, int resume)
     if (created) snprintf(es_fail_unlink, sizeof es_fail_unlink, "%s", run->path);
     if (!run->st) es_abort(comm);
     run->extent = es_store_extent(run->st);
-    if (run->rank == 0) es_lock_take(run->path);
+    int lost = run->rank == 0 && es_lock_take(run->path) != 0;
+    if (lost) {
+        fprintf(stderr,
+                "econsweep: %s: another process took the file while this run opened it (a "
+                "second --resume?); stopping\n",
+                run->path);
+        es_abort(comm);
+    }
     if (run->rank == 0) {
         struct stat sb;
         if (stat(run->path, &sb) == 0) {

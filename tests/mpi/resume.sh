@@ -75,6 +75,27 @@ run_np 2 run "$job" -o "$ES_TMP/kill.h5" --samples "$n" --store all --resume 2>"
     && ok "KILL: resumed on 2 ranks" || { bad "KILL: resume"; cat "$ES_TMP/r.log"; }
 same_as_ref "$ES_TMP/kill.h5" "KILL + resume"
 
+# two resumes of one file started together: one continues it, the other is
+# refused (exit 1) before it writes anything, and the file ends equal to the
+# reference (a probe released before the reopen let both in: garbage rows)
+start_run "$ES_TMP/race0.h5"
+kill -USR1 $pid
+wait $pid
+for t in 1 2 3; do
+    cp "$ES_TMP/race0.h5" "$ES_TMP/race.h5"
+    run_np 1 run "$job" -o "$ES_TMP/race.h5" --samples "$n" --store all --resume 2>"$ES_TMP/ra.log" &
+    pa=$!
+    run_np 1 run "$job" -o "$ES_TMP/race.h5" --samples "$n" --store all --resume 2>"$ES_TMP/rb.log" &
+    pb=$!
+    wait $pa
+    ra=$?
+    wait $pb
+    rb=$?
+    [ "$((ra + rb))" -eq 1 ] && [ "$((ra * rb))" -eq 0 ] && grep -q "refusing .*race.h5: another process has it open" "$ES_TMP/ra.log" "$ES_TMP/rb.log" \
+        && ok "two resumes at once ($t): one runs, one refused (exits $ra, $rb)" || { bad "two resumes at once ($t): exits $ra, $rb"; cat "$ES_TMP/ra.log" "$ES_TMP/rb.log"; }
+    same_as_ref "$ES_TMP/race.h5" "two resumes at once ($t)"
+done
+
 # refusals: exit 2 with a reason, the file untouched
 start_run "$ES_TMP/other.h5"
 kill -USR1 $pid
