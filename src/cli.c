@@ -613,7 +613,10 @@ int es_cli_check(const es_cli *cli, FILE *out, FILE *errf)
                 rate, one, per);
     }
     struct stat sb;
-    if (stat(outpath, &sb) == 0)
+    if (stat(outpath, &sb) == 0 && S_ISDIR(sb.st_mode))
+        fprintf(out, "\nwarning: %s is a folder: run would refuse it; give a file name (-o)\n",
+                outpath);
+    else if (stat(outpath, &sb) == 0)
         fprintf(out,
                 "\nwarning: %s exists: run would refuse it (use --resume to continue it, "
                 "--force to replace it, or -o)\n",
