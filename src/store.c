@@ -1150,6 +1150,7 @@ int es_store_read_checkpoint(const char *path, es_file_head *head, unsigned char
         return -1;
     }
     if (!*blob) {
+        head->no_checkpoint = 1;
         snprintf(err, errlen,
                  "%s holds no valid checkpoint (the run stopped before its first one); "
                  "start afresh with --force",

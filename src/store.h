@@ -117,6 +117,7 @@ typedef struct {
     char *scenario_text; /* malloc'd */
     char *history;       /* malloc'd */
     int64_t ranks;
+    int no_checkpoint; /* a file of this schema whose run stopped before its first checkpoint */
 } es_file_head;
 void es_file_head_free(es_file_head *head);
 int es_store_read_checkpoint(const char *path, es_file_head *head, unsigned char **blob,

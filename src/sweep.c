@@ -451,7 +451,13 @@ static int es_resume_read(es_run *run, unsigned char **blob, uint64_t *len)
         *blob = NULL;
         return ES_EXIT_USAGE;
     }
-    if (rrc) {
+    if (rrc && head.no_checkpoint) {
+        /* its run stopped before the first checkpoint (killed early; a Slurm
+         * requeue resumes it): nothing is done, so the run starts from the
+         * beginning in this file, once it is known to be this job's (below) */
+        *blob = NULL;
+        *len = 0;
+    } else if (rrc) {
         es_lock_release();
         fprintf(stderr, "econsweep: --resume: %s\n", err);
         return ES_EXIT_BADJOB;
@@ -482,6 +488,10 @@ static int es_resume_read(es_run *run, unsigned char **blob, uint64_t *len)
         why = store_why;
     } else if (strcmp(head.status, "complete") == 0)
         why = "it is complete; there is nothing to resume";
+    if (!why && head.no_checkpoint)
+        es_say("econsweep: --resume: %s holds no checkpoint (its run stopped before the "
+               "first): nothing to keep, the run starts from the beginning in it\n",
+               run->path);
     es_file_head_free(&head);
     if (why) {
         es_lock_release();

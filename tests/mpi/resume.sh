@@ -75,6 +75,21 @@ run_np 2 run "$job" -o "$ES_TMP/kill.h5" --samples "$n" --store all --resume 2>"
     && ok "KILL: resumed on 2 ranks" || { bad "KILL: resume"; cat "$ES_TMP/r.log"; }
 same_as_ref "$ES_TMP/kill.h5" "KILL + resume"
 
+# SIGKILL before the first checkpoint (a node lost early; Slurm requeues
+# with --resume): the file holds nothing to keep, and --resume starts the
+# run from the beginning in it
+ES_SLOW_MS=300 mpiexec --oversubscribe -n 2 "$slow" run "$job" -o "$ES_TMP/early.h5" --samples "$n" --store all \
+    2>/dev/null &
+pid=$!
+for i in $(seq 100); do [ -s "$ES_TMP/early.h5" ] && break; sleep 0.1; done
+sleep 0.5
+pkill -9 -f -- "-o $ES_TMP/early.h5"
+wait $pid 2>/dev/null
+run_np 2 run "$job" -o "$ES_TMP/early.h5" --samples "$n" --store all --resume 2>"$ES_TMP/e.log" \
+    && grep -q "early.h5 holds no checkpoint (its run stopped before the first): nothing to keep, the run starts from the beginning in it" "$ES_TMP/e.log" \
+    && ok "KILL before the first checkpoint: --resume starts from the beginning" || { bad "KILL before the first checkpoint: resume"; cat "$ES_TMP/e.log"; }
+same_as_ref "$ES_TMP/early.h5" "KILL before the first checkpoint + resume"
+
 # two resumes of one file started together: one continues it, the other is
 # refused (exit 1) before it writes anything, and the file ends equal to the
 # reference (a probe released before the reopen let both in: garbage rows)
