@@ -477,7 +477,9 @@ static int es_parse_double(const char *s, double *x)
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (*end != '\0' || end == s || errno == ERANGE || !isfinite(v)) return -1;
+    /* ERANGE: an overflow (not finite) or an underflow; a subnormal result is
+     * a finite number and kept, one that rounds to 0 is refused */
+    if (*end != '\0' || end == s || !isfinite(v) || (errno == ERANGE && v == 0)) return -1;
     /* strtod takes hex floats, "inf" and "nan"; a job file takes decimal numbers only */
     for (const char *c = s; *c; c++)
         if (!strchr("0123456789+-.eE", *c)) return -1;

@@ -207,6 +207,18 @@ static void test_input_errors(void **state)
            "dir/job.ini:7: [mfu] high:", "finite");
     expect(SW "[mfu]\ndist = uniform\nlow = nan\nhigh = 0.5\n", NULL, "dir/job.ini:6:", "finite");
     expect(SW "[mfu]\ndist = uniform\nlow = 1e999\nhigh = 0.5\n", NULL, "dir/job.ini:6:", "finite");
+    /* a number below the smallest double rounds to 0: refused; a subnormal
+     * one is a finite double and taken */
+    expect(SW "[mfu]\ndist = uniform\nlow = 1e-400\nhigh = 0.5\n", NULL,
+           "dir/job.ini:6:", "finite");
+    {
+        es_job sj;
+        char serr[4096] = "";
+        if (load_mem(&sj, SW "[mfu]\ndist = uniform\nlow = 4e-320\nhigh = 0.5\n", good_scen, serr,
+                     sizeof serr))
+            fail_msg("a subnormal low refused: %s", serr);
+        es_job_free(&sj);
+    }
     expect(SW "[mfu]\ndist = uniform\nlow = 0.5\nhigh = 0.5\n", NULL,
            "dir/job.ini:7: [mfu] high: high must be greater than low", NULL);
     expect(SW "[mfu]\ndist = normal\nmean = 0.38\nsd = 0.1\n", NULL,
