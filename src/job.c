@@ -1745,6 +1745,8 @@ static void es_load_correlation(es_load *L)
                        es_dym(dym, sizeof dym,
                               es_errs_full(&L->errs) ? NULL : es_model_nearest_input(m, nm[k])));
                 ok = 0;
+            } else if (!job->uncertain[idx[k]] && L->sec_line[idx[k]]) {
+                ok = 0; /* its own section failed, and said why */
             } else if (!job->uncertain[idx[k]] || job->dist[idx[k]].kind == ES_DIST_CONSTANT) {
                 es_err(&L->errs, L->path, e->line,
                        "[correlation] %s is fixed in this job; expected an input with a "
@@ -1815,6 +1817,9 @@ static int es_load_var(es_load *L, const char *sec, const es_entry *e, const cha
                es_dym(dym, sizeof dym, es_errs_full(&L->errs) ? NULL : es_nearest_var(L->m, name)));
         return -1;
     }
+    /* an input whose own section failed (its error is reported) is not
+     * called fixed here as well */
+    if (!r->is_output && !L->job->uncertain[r->index] && L->sec_line[r->index]) return -1;
     const char *why = es_var_problem(L->job, *r);
     if (why) {
         es_err(&L->errs, L->path, e->line, "[%s] %s: %s %s", sec, e->key, name, why);

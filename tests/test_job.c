@@ -88,6 +88,21 @@ static int load_mem(es_job *j, const char *job, const char *scen, char *err, siz
 
 static const char *good_scen = "[a]\nmfu = 0.38\npue = 1.15\n";
 
+/* an input whose section fails is not also called fixed by the correlation
+ * and the event that name it: one error, its own */
+static void test_one_error_per_cause(void **state)
+{
+    (void)state;
+    char err[4096] = "";
+    es_job j;
+    int n = load_mem(&j,
+                     "[sweep]\nscenario = scen.ini\nsamples = 100\n[mfu]\ndist = uniform\n"
+                     "low = 0.5\nhigh = 0.1\n[pue]\ndist = uniform\nlow = 1.1\nhigh = 1.2\n"
+                     "[correlation]\nmfu ~ pue = 0.3\n[events]\nlow_mfu = mfu < 0.2\n",
+                     good_scen, err, sizeof err);
+    if (n != 1 || strstr(err, "is fixed in this job")) fail_msg("%d errors:\n%s", n, err);
+}
+
 /* 200 bad lines and a short buffer: whole lines only, then one line saying
  * how many are left out; the count is every error */
 static void test_long_error_list(void **state)
@@ -1070,6 +1085,7 @@ int main(void)
         cmocka_unit_test(test_real_files),
         cmocka_unit_test(test_rule_at_its_line),
         cmocka_unit_test(test_long_error_list),
+        cmocka_unit_test(test_one_error_per_cause),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
