@@ -44,6 +44,13 @@ out=$("$ES_SRC/slurm/submit" array 3 "$ES_TMP/bad.ini" b.h5 "${sb[@]}" 2>&1)
 [ $? -eq 2 ] && ! echo "$out" | grep -q '^array' && ok "a bad job: exit 2, nothing submitted" || bad "bad job: $out"
 out=$("$ES_SRC/slurm/submit" array 3 "$smoke" s.h5 "${sb[@]}" 2>&1)
 [ $? -eq 1 ] && echo "$out" | grep -q "s.h5 exists" && ok "an existing output: exit 1, nothing submitted" || bad "$out"
+for opts in "-- --bogus" "-- --part 0/3" "-- --resume --force"; do
+    out=$("$ES_SRC/slurm/submit" array 3 "$smoke" o.h5 "${sb[@]}" $opts 2>&1)
+    [ $? -eq 1 ] && echo "$out" | grep -q "^slurm/submit: " && ! echo "$out" | grep -q '^array' \
+        && ok "run options '$opts': exit 1, nothing submitted" || bad "run options '$opts': $out"
+done
+out=$("$ES_SRC/slurm/submit" array 1 "$smoke" o.h5 "${sb[@]}" 2>&1)
+[ $? -eq 1 ] && echo "$out" | grep -q "P must be a whole number >= 2" && ok "one part: exit 1, nothing submitted" || bad "array 1: $out"
 echo junk >"$ES_TMP/f.part1.h5"
 out=$("$ES_SRC/slurm/submit" array 3 "$smoke" f.h5 "${sb[@]}" -- --samples $n 2>&1)
 [ $? -eq 1 ] && echo "$out" | grep -q "f.part1.h5 exists: pass -- --resume" && ok "an existing part: exit 1, nothing submitted" || bad "$out"
