@@ -1424,16 +1424,7 @@ static int es_run_end(es_run *run, int all_done)
         }
         free(fblob);
         es_phase("writing the results (rank 0)");
-        if (!status && run->temp && !run->complete && run->rows_done == 0) {
-            /* --force stopped before a single row was done: the new file
-             * holds nothing, and the old one stays */
-            unlink(run->path);
-            fprintf(stderr,
-                    "econsweep: interrupted by signal before any sample was done; %s is left "
-                    "as it was\n",
-                    run->out);
-            status = ES_EXIT_INTERRUPTED;
-        } else if (!status && run->temp && rename(run->path, run->out) != 0) {
+        if (!status && run->temp && rename(run->path, run->out) != 0) {
             fprintf(stderr, "econsweep: cannot rename %s to %s: %s\n", run->path, run->out,
                     strerror(errno));
             status = ES_EXIT_IO;

@@ -111,21 +111,6 @@ for t in 1 2 3; do
     same_as_ref "$ES_TMP/race.h5" "two resumes at once ($t)"
 done
 
-# --force stopped before any sample is done (chunks of 2 s): the old file stays
-cp "$ES_TMP/ref.h5" "$ES_TMP/keep.h5"
-sum=$(md5sum <"$ES_TMP/keep.h5")
-ES_SLOW_MS=2000 mpiexec --oversubscribe -n 2 "$slow" run "$job" -o "$ES_TMP/keep.h5" --samples "$n" --store all --force \
-    2>"$ES_TMP/k.log" &
-pid=$!
-sleep 0.8
-kill -USR1 $pid
-wait $pid
-rc=$?
-[ $rc -eq 4 ] && grep -q "interrupted by signal before any sample was done; .*keep.h5 is left as it was" "$ES_TMP/k.log" \
-    && [ "$(md5sum <"$ES_TMP/keep.h5")" = "$sum" ] && [ -z "$(ls -a "$ES_TMP" | grep 'keep.h5.econsweep-')" ] \
-    && ok "--force stopped before any sample: exit 4, the old file as it was, no temporary left" \
-    || { bad "--force stopped early: exit $rc"; cat "$ES_TMP/k.log"; }
-
 # refusals: exit 2 with a reason, the file untouched
 start_run "$ES_TMP/other.h5"
 kill -USR1 $pid
