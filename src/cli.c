@@ -499,7 +499,9 @@ int es_cli_check(const es_cli *cli, FILE *out, FILE *errf)
     snprintf(where, sizeof where, "econsweep: %s", path);
     if (es_plan_init(&plan, &job, err, sizeof err)) {
         rc = ES_EXIT_BADJOB;
-        es_job_plan_where(&job, o->has_samples, where, sizeof where);
+        /* the chunk count and the buffers' size follow from chunk and
+         * samples: name that line (other plan errors name their own) */
+        if (strstr(err, "chunk")) es_job_plan_where(&job, o->has_samples, where, sizeof where);
     } else if (o->has_part && es_plan_set_part(&plan, o->part, o->parts, err, sizeof err))
         rc = ES_EXIT_USAGE;
     if (rc) {

@@ -863,23 +863,34 @@ static int es_file_busy(const char *path)
 }
 
 /* The command that continues a partial file: the run's own command line
- * without --force, with --resume, run from the folder it ran in (its
- * relative paths are relative to it). */
+ * without --force (or an abbreviation getopt takes for it), with --resume,
+ * run from the folder it ran in (its relative paths are relative to it).  A
+ * merge that was killed is done again with --force instead (merge does not
+ * resume).  A command line that does not fit in buf is not cut: the line
+ * then says where to find it. */
 static void es_continue_command(const es_view *v, const char *path, char *buf, size_t len)
 {
     const char *cmd = es_root_str(v, "command_line"), *wd = es_root_str(v, "working_directory");
     size_t used = 0;
     char here[4096];
-    if (wd[0] && (!getcwd(here, sizeof here) || strcmp(here, wd) != 0))
-        used = (size_t)snprintf(buf, len, "cd '%s' && ", wd);
-    if (used >= len) used = len - 1;
     if (!cmd[0]) {
-        snprintf(buf + used, len - used, "econsweep run %s -o %s --resume",
+        snprintf(buf, len, "econsweep run %s -o %s --resume",
                  es_root_str(v, "job_path")[0] ? es_root_str(v, "job_path") : "JOB.ini", path);
         return;
     }
-    /* the words of the command as written (quoted where needed), --force left out */
-    for (const char *p = cmd; *p && used + 1 < len;) {
+    if (wd[0] && (!getcwd(here, sizeof here) || strcmp(here, wd) != 0)) {
+        /* cd 'WD' &&, a ' inside WD written as '\'' */
+        used = (size_t)snprintf(buf, len, "cd '");
+        for (const char *c = wd; *c && used + 8 < len; c++)
+            used += (size_t)(*c == '\'' ? snprintf(buf + used, len - used, "'\\''")
+                                        : snprintf(buf + used, len - used, "%c", *c));
+        used += (size_t)snprintf(buf + used, len - used, "' && ");
+    }
+    /* the second word: run or merge */
+    const char *sp = strchr(cmd, ' ');
+    const int merge = sp && strncmp(sp + 1, "merge ", 6) == 0;
+    int has_force = 0, fits = used + 1 < len;
+    for (const char *p = cmd; *p && fits;) {
         const char *e = p;
         char q = 0;
         while (*e && (q || *e != ' ')) {
@@ -887,15 +898,28 @@ static void es_continue_command(const es_view *v, const char *path, char *buf, s
             e++;
         }
         size_t n = (size_t)(e - p);
-        if (!(n == 7 && strncmp(p, "--force", 7) == 0)) {
+        const int force = n >= 3 && n <= 7 && strncmp(p, "--force", n) == 0;
+        has_force |= force;
+        if (!force || merge) {
             int w = snprintf(buf + used, len - used, "%s%.*s",
                              used && buf[used - 1] != ' ' ? " " : "", (int)n, p);
-            if (w < 0 || (size_t)w >= len - used) break;
-            used += (size_t)w;
+            if (w < 0 || (size_t)w >= len - used)
+                fits = 0;
+            else
+                used += (size_t)w;
         }
         p = *e ? e + 1 : e;
     }
-    if (!strstr(cmd, "--resume")) snprintf(buf + used, len - used, " --resume");
+    const char *tail =
+        merge ? (has_force ? "" : " --force") : (strstr(cmd, "--resume") ? "" : " --resume");
+    if (fits && used + strlen(tail) + 1 < len) {
+        snprintf(buf + used, len - used, "%s", tail);
+        return;
+    }
+    snprintf(buf, len,
+             "the command in the file's command_line attribute%s, from its "
+             "working_directory",
+             merge ? " with --force" : ", without --force, with --resume");
 }
 
 static void es_status_line(const es_view *v, const char *path, char *buf, size_t len)

@@ -51,7 +51,7 @@
  *
  * NaN: inputs with a constant distribution or a single grid level (their
  * U does not vary), an output that is constant or varies only by rounding
- * (its standard deviation at most 1e-12 of its mean's magnitude, as an output
+ * (its standard deviation at most 64 ulp of its mean's magnitude, as an output
  * that an input cancels out of: gpu_tax_saving_usd does not depend on mfu), or
  * fewer than 3 rows.
  *

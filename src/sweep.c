@@ -269,7 +269,9 @@ static int es_run_load(es_run *run)
     snprintf(where, sizeof where, "econsweep: %s", o->job_path);
     if (es_plan_init(&run->plan, job, err, sizeof err) != 0) {
         status = ES_EXIT_BADJOB;
-        es_job_plan_where(job, o->has_samples, where, sizeof where);
+        /* the chunk count and the buffers' size follow from chunk and
+         * samples: name that line (other plan errors name their own) */
+        if (strstr(err, "chunk")) es_job_plan_where(job, o->has_samples, where, sizeof where);
     } else if (o->has_part && es_plan_set_part(&run->plan, o->part, o->parts, err, sizeof err))
         status = ES_EXIT_USAGE;
     if (status && run->rank == 0) fprintf(stderr, "%s: %s\n", where, err);
@@ -1397,8 +1399,8 @@ static int es_run_end(es_run *run, int all_done)
     run->st = NULL;
     es_phase("closing the parallel file");
     int status = 0;
-    es_lock_release();
     if (run->merging && !run->complete) {
+        es_lock_release();
         /* a merge stopped by a signal (its sensitivity pass, the one long
          * step): the new file is removed, the parts are untouched, and the
          * same command does it all again */
@@ -1413,6 +1415,10 @@ static int es_run_end(es_run *run, int all_done)
     if (run->rank == 0) {
         unsigned long long flen = 0;
         unsigned char *fblob = run->complete ? es_make_blob(run, 1, &flen) : NULL;
+        /* the shared lock goes just before the finish's own (exclusive)
+         * HDF5 open: released earlier, a --resume could take the file while
+         * the final state is packed */
+        es_lock_release();
         if (es_store_finish(run->path, &run->results, run->complete, run->rows_done, run->checksum,
                             fblob, flen)) {
             /* HDF5 may hold the file open after a failed close (a full disk):

@@ -119,6 +119,19 @@ done
 "$ES_BIN" merge "$ES_TMP/new.h5" "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p1.h5" "$ES_TMP/smoke-p2.h5" 2>/dev/null \
     && [ "$(h5attr "$ES_TMP/new.h5" checksum)" = "$(h5attr "$ES_TMP/smoke-full.h5" checksum)" ] \
     && ok "the same merge again succeeds" || bad "merge after an interrupted one"
+# a merge killed (SIGKILL) in its sensitivity pass leaves a partial file; report
+# says to do the merge again with --force (merge does not resume), and that works
+ES_SLOW_MS=300 "$slow" merge "$ES_TMP/killed.h5" "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p1.h5" "$ES_TMP/smoke-p2.h5" 2>/dev/null &
+pid=$!
+sleep 1.5
+kill -9 $pid
+wait $pid 2>/dev/null
+"$ES_BIN" report "$ES_TMP/killed.h5" >"$ES_TMP/kr.txt" 2>&1
+grep -q "continue with: .* merge .*killed.h5 .*smoke-p2.h5 --force$" "$ES_TMP/kr.txt" && ok "a killed merge: report says merge again with --force" \
+    || { bad "killed merge: report"; grep -m1 continue "$ES_TMP/kr.txt"; }
+"$ES_BIN" merge "$ES_TMP/killed.h5" "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p1.h5" "$ES_TMP/smoke-p2.h5" --force 2>/dev/null \
+    && [ "$(h5attr "$ES_TMP/killed.h5" checksum)" = "$(h5attr "$ES_TMP/smoke-full.h5" checksum)" ] \
+    && ok "a killed merge done again with --force" || bad "killed merge again"
 sum=$(md5sum <"$ES_TMP/smoke-p0.h5")
 "$ES_BIN" merge "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p0.h5" "$ES_TMP/smoke-p1.h5" "$ES_TMP/smoke-p2.h5" --force 2>"$ES_TMP/m.log"
 [ $? -eq 1 ] && grep -q "is the part .*smoke-p0.h5 itself; refusing to overwrite an input" "$ES_TMP/m.log" \
