@@ -405,7 +405,9 @@ static int es_store_make_rows(es_store *st)
                 H5DSset_scale(d, "sample") < 0 ||
                 es_attr_str(d, "long_name", "sample index: row of the job (2^64-1: not computed)");
         } else if (src == -2) {
-            bad = es_attr_str(d, "long_name", "scan cell of the row (row-major over /scan)");
+            bad = es_attr_str(d, "long_name",
+                              "scan cell of the row (row-major over /scan, in the order of [scan]; "
+                              "2^64-1: not computed)");
         } else {
             const es_job *job = p->job;
             bad = es_attr_str(d, "units", es_plan_var_unit(p, (size_t)src)) ||
@@ -413,6 +415,11 @@ static int es_store_make_rows(es_store *st)
             if (!bad && (size_t)src < p->d) {
                 char desc[256];
                 es_dist_describe(&job->dist[job->unc[src]], desc, sizeof desc);
+                /* a grid samples the distribution at its levels' quantiles */
+                size_t dl = strlen(desc);
+                if (strcmp(p->design->name, "grid") == 0 && dl < sizeof desc)
+                    snprintf(desc + dl, sizeof desc - dl, ", grid levels %u",
+                             (unsigned)(p->levels[src] ? p->levels[src] : 1));
                 bad = es_attr_str(d, "distribution", desc);
             }
         }

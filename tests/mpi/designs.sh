@@ -163,4 +163,16 @@ rho = s["spearman"][outs.index("equity_stake"), ins.index("valuation_usd")]
 print("spearman", rho, file=sys.stderr)
 sys.exit(0 if rho < -0.99 else 1)
 PY
+# a grid input's distribution attribute gives its levels (8 x 5 x 6 x 10)
+/usr/bin/python3 - "$ES_TMP/grid-1.h5" <<'PY' && ok "grid: each input's distribution attribute gives its levels" || bad "grid: levels attribute"
+import sys, re, h5py
+f = h5py.File(sys.argv[1], "r")
+want = {"exit_valuation_usd": 8, "mfu": 5, "investment_usd": 6, "electricity_usd_per_mwh": 10}
+got = {}
+for k in want:
+    m = re.search(r", grid levels (\d+)$", f["inputs"][k].attrs["distribution"])
+    got[k] = int(m.group(1)) if m else None
+print(got, file=sys.stderr)
+sys.exit(0 if got == want else 1)
+PY
 finish
