@@ -1121,10 +1121,17 @@ static void es_tab_variables(const es_view *v, es_tab *t, const char *kind, int 
     int out = strcmp(kind, "output") == 0;
     int scan = v->cells > 1 && out;
     char title[200], id[32];
+    /* every cell draws the same inputs; a partial file's cells have finished
+     * different rows, and the table is cell 0's */
+    const int partial = strcmp(es_root_str(v, "status"), "complete") != 0;
     snprintf(title, sizeof title, "%s%s%s",
              out ? (brief || scan ? "main outputs" : "outputs") : "uncertain inputs",
              scan ? ", by scan cell" : "",
-             !out && v->cells > 1 ? " (the same draws in every cell)" : "");
+             !out && v->cells > 1
+                 ? (partial ? " (scan cell 0's finished rows: the cells draw the same inputs, "
+                              "but have finished different rows)"
+                            : " (the same draws in every cell)")
+                 : "");
     snprintf(id, sizeof id, "%ss", kind);
     es_tab_init_cells(t, v, scan, id, title, kind, brief ? 4 : 6, brief ? bhead : head, right);
     for (size_t k = 0; k < v->nvar; k++) {
