@@ -583,6 +583,15 @@ int es_view_init(es_view *v, const es_results *r, const es_model *model, char *e
             es_view_array(v, "/events/count", 1, 1, &ne, &v->ev_count, err, errlen) ||
             es_view_array(v, "/events/samples", 1, 1, &ne, &v->ev_samples, err, errlen))
             return -1;
+        /* named events without their counts: damaged, as a summary without
+         * its moments (NaN probabilities would read as a result) */
+        if (!v->ev_p || !v->ev_count || !v->ev_samples) {
+            snprintf(err, errlen,
+                     "/events/event names %llu events, but /events/probability, count or "
+                     "samples is missing",
+                     (unsigned long long)ne);
+            return -1;
+        }
         cond = es_results_find(r, "/events/condition");
         if (cond && cond->type == ES_RES_STR && cond->rank == 1 && cond->dims[0] == ne)
             v->cond = cond->data;
