@@ -864,27 +864,30 @@ int es_store_finish(const char *path, const es_results *r, int complete, uint64_
         }
     hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
     H5Pset_create_intermediate_group(lcpl, 1);
-    /* /scan keeps its members in the order of [scan] (the order of the scan
-     * dimensions and of /cell's row-major index): HDF5 lists a group's links
-     * by name unless it tracks their creation order, which h5py then follows */
-    {
-        int any = 0;
-        for (size_t i = 0; i < r->n; i++)
-            any |= strncmp(r->a[i]->path, "/scan/", 6) == 0;
-        if (any) {
-            hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
-            hid_t g = gcpl < 0 || H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED |
-                                                                       H5P_CRT_ORDER_INDEXED) < 0
-                          ? -1
-                          : H5Gcreate2(f, "/scan", H5P_DEFAULT, gcpl, H5P_DEFAULT);
-            if (gcpl >= 0) H5Pclose(gcpl);
-            if (g < 0) {
-                H5Pclose(lcpl);
-                H5Fclose(f);
-                return es_h5_report(-1, path, "H5Gcreate2", "/scan", 0);
-            }
+    /* The results groups, made again with their links' creation order
+     * tracked: h5py lists a group by name unless it tracks that order, and
+     * /scan's order is [scan]'s (the order of the scan dimensions and of
+     * /cell's row-major index). */
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    int bad = gcpl < 0 ||
+              H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED) < 0;
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0] && !bad; i++) {
+        size_t n = strlen(groups[i]);
+        int used = 0;
+        for (size_t k = 0; k < r->n && !used; k++)
+            used = strncmp(r->a[k]->path, groups[i], n) == 0 && r->a[k]->path[n] == '/';
+        hid_t g = used ? H5Gcreate2(f, groups[i], H5P_DEFAULT, gcpl, H5P_DEFAULT) : 0;
+        if (g < 0) {
+            es_h5_report(-1, path, "H5Gcreate2", groups[i], 0);
+            bad = 1;
+        } else if (used)
             H5Gclose(g);
-        }
+    }
+    if (gcpl >= 0) H5Pclose(gcpl);
+    if (bad) {
+        H5Pclose(lcpl);
+        H5Fclose(f);
+        return -1;
     }
     /* HDF5 1.10 allocates and zeroes its whole type-conversion buffer (1 MiB
      * by default) for every H5Dwrite that converts (the strings), however
