@@ -90,6 +90,12 @@ rc2=$?
 [ $rc -eq 2 ] && [ $rc2 -eq 2 ] && grep -q "design grid: 5 samples, but the levels multiply to 2400" "$ES_TMP/g.log" \
     && grep -q "design grid: 5 samples, but the levels multiply to 2400" "$ES_TMP/g2.log" && [ ! -e "$ES_TMP/g5.h5" ] \
     && ok "grid with another sample count: check and run refuse it alike" || { bad "grid --samples: exits $rc, $rc2"; cat "$ES_TMP/g.log" "$ES_TMP/g2.log"; }
+uniform() { # uniform NAME LOW HIGH...: input sections with uniform distributions
+    while [ $# -ge 3 ]; do
+        printf '[%s]\ndist = uniform\nlow = %s\nhigh = %s\n' "$1" "$2" "$3"
+        shift 3
+    done
+}
 # an output that varies only by rounding (gpu_tax_saving_usd does not depend on
 # mfu: c_g - c_a and F are 1/U and U) gets NaN indices, as a constant one does,
 # under saltelli (Sobol) and lhs (rank indices); a real output keeps its own
@@ -106,15 +112,8 @@ store = summary
 dist = lognormal
 median = 1e12
 p95 = 3e12
-[dilution]
-dist = uniform
-low = 0.1
-high = 0.3
-[mfu]
-dist = uniform
-low = 0.3
-high = 0.5
 EOF
+    uniform dilution 0.1 0.3 mfu 0.3 0.5 >>"$ES_TMP/round-$d.ini"
     run_np 2 run "$ES_TMP/round-$d.ini" -o "$ES_TMP/round-$d.h5" 2>"$ES_TMP/round.log" || { bad "round-$d: run"; cat "$ES_TMP/round.log"; }
     /usr/bin/python3 - "$ES_TMP/round-$d.h5" <<'PY' && ok "$d: an output varying only by rounding gets NaN indices" || bad "$d: rounding-level output"
 import sys, h5py, numpy as np
@@ -144,15 +143,8 @@ design = lhs
 samples = 4000
 seed = 5
 store = summary
-[valuation_usd]
-dist = uniform
-low = 5.5e11
-high = 550000000000.5
-[chip_share]
-dist = uniform
-low = 0.3
-high = 0.7
 EOF
+uniform valuation_usd 5.5e11 550000000000.5 chip_share 0.3 0.7 >>"$ES_TMP/tiny.ini"
 run_np 2 run "$ES_TMP/tiny.ini" -o "$ES_TMP/tiny.h5" 2>"$ES_TMP/tiny.log" || { bad "tiny spread: run"; cat "$ES_TMP/tiny.log"; }
 /usr/bin/python3 - "$ES_TMP/tiny.h5" <<'PY' && ok "a real spread of 5e-13 relative keeps its indices (Spearman of I/V with V near -1)" || bad "tiny real spread"
 import sys, h5py
